@@ -1,0 +1,53 @@
+# The commands a person types. Everything runs inside .venv, made on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test test-browser lint format check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-prod: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-prod
+
+.env:
+	cp .env.example .env
+
+## run: set up, migrate, load demo data on first run, serve http://127.0.0.1:8000 with the mail worker
+run: $(VENV)/.installed-prod .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) devserver
+
+## test: set up and run the whole test suite
+test: $(VENV)/.installed-dev .env
+	$(BIN)/pytest
+
+## test-browser: only the real-browser tests, failing (not skipping) when Chromium is missing
+test-browser: $(VENV)/.installed-dev .env
+	TALKS_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## check: the migrations and production settings checks CI runs
+check: $(VENV)/.installed-dev .env
+	$(MANAGE) makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-for-django \
+		ALLOWED_HOSTS=talks.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

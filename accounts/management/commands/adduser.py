@@ -1,0 +1,71 @@
+import getpass
+import os
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from accounts.models import User
+
+PASSWORD_VARIABLE = "DJANGO_USER_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+
+
+class Command(BaseCommand):
+    help = "Register a speaker (or, with --admin, an admin) who logs in with EMAIL and a password."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("username")
+        parser.add_argument("--admin", action="store_true", help="Make the user a superuser.")
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help=f"Take the password from the {PASSWORD_VARIABLE} environment variable.",
+        )
+
+    def handle(self, *args, email, username, admin, interactive, **options):
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"{email!r} is not a valid email address.") from None
+        if User.objects.filter(email__iexact=email).exists():
+            raise CommandError(f"A user with the email {email} already exists.")
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"A user with the username {username} already exists.")
+        user = User(email=email, username=username, is_staff=admin, is_superuser=admin)
+        try:
+            user.full_clean(exclude=["password"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+
+        password = self.read_password(interactive)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+
+        user.set_password(password)
+        with transaction.atomic():
+            user.save()
+        self.stdout.write(f"User {username} was registered successfully.")
+
+    def read_password(self, interactive):
+        if not interactive:
+            password = os.environ.get(PASSWORD_VARIABLE, "")
+            if not password:
+                raise CommandError(f"Set {PASSWORD_VARIABLE} to use --noinput.")
+            return password
+        try:
+            password = getpass.getpass("Password: ")
+            confirm = getpass.getpass("Confirm: ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("Cancelled.") from None
+        if password != confirm:
+            raise CommandError("Passwords do not match.")
+        if not password:
+            raise CommandError("The password must not be empty.")
+        return password

@@ -1,0 +1,64 @@
+import hashlib
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+GRAVATAR_URL = "https://www.gravatar.com/avatar/"
+
+
+class SpeakerManager(UserManager):
+    def get_by_natural_key(self, email):
+        # People type their address in any case; it is stored as given but unique case-blind.
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """A speaker (or admin). Visitors never have an account."""
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    name = models.CharField(max_length=64, blank=True)
+    location = models.CharField(max_length=64, blank=True)
+    bio = models.TextField(blank=True)
+
+    first_name = None
+    last_name = None
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    objects = SpeakerManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", args=[self.username])
+
+    def get_full_name(self):
+        return self.name or self.username
+
+    def get_short_name(self):
+        return self.username
+
+    @property
+    def display_name(self):
+        return self.name or self.username
+
+    def avatar_url(self, size=256, default="identicon", rating="pg"):
+        """Gravatar URL for this user's email (SHA-256 of the trimmed, lower-cased address)."""
+        digest = hashlib.sha256(self.email.strip().lower().encode()).hexdigest()
+        query = urlencode({"s": size, "r": rating, "d": default})
+        return f"{GRAVATAR_URL}{digest}?{query}"
+
+    @property
+    def map_url(self):
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.location})

@@ -1,0 +1,161 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .embeds import embed_for
+from .markdown import render_markdown
+
+
+def can_manage(user, talk):
+    """A talk's author and admins may edit it and moderate its comments."""
+    return user.is_authenticated and (user.is_staff or talk.author_id == user.pk)
+
+
+class TalkQuerySet(models.QuerySet):
+    def timeline(self):
+        """Talks newest first, with what a listing shows of their author."""
+        return self.select_related("author").order_by("-date", "-id")
+
+    def by(self, user):
+        return self.filter(author=user).timeline()
+
+
+class Talk(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="talks",
+        db_index=False,  # talk_author_timeline_idx starts with author
+    )
+    title = models.CharField(max_length=128)
+    description = models.TextField(blank=True)
+    slides_url = models.CharField("slides", max_length=500, blank=True)
+    video_url = models.CharField("video", max_length=500, blank=True)
+    venue = models.CharField(max_length=128)
+    venue_url = models.URLField("venue URL", max_length=200, blank=True)
+    date = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The home page timeline: ORDER BY date DESC, id DESC.
+            models.Index(fields=["-date", "-id"], name="talk_timeline_idx"),
+            # A speaker's profile: WHERE author_id = … ORDER BY date DESC, id DESC.
+            models.Index(fields=["author", "-date", "-id"], name="talk_author_timeline_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("talks:detail", args=[self.pk])
+
+    def can_be_managed_by(self, user):
+        return can_manage(user, self)
+
+    @property
+    def slides_embed(self):
+        return embed_for(self.slides_url) if self.slides_url else None
+
+    @property
+    def video_embed(self):
+        return embed_for(self.video_url) if self.video_url else None
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(approved=True)
+
+    def pending(self):
+        return self.filter(approved=False)
+
+    def thread(self, talk, user):
+        """A talk's comments as `user` may see them, oldest first."""
+        comments = self.filter(talk=talk).select_related("author").order_by("created_at", "id")
+        return comments if can_manage(user, talk) else comments.approved()
+
+    def pending_for(self, user):
+        """Comments waiting on the talks `user` wrote, oldest first."""
+        return (
+            self.pending()
+            .filter(talk__author=user)
+            .select_related("talk", "author")
+            .order_by("created_at", "id")
+        )
+
+    def pending_for_admin(self, user):
+        """Every waiting comment for an admin; anyone else gets their own queue."""
+        if not user.is_staff:
+            return self.pending_for(user)
+        return self.pending().select_related("talk", "author").order_by("created_at", "id")
+
+
+class Comment(models.Model):
+    talk = models.ForeignKey(
+        Talk,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        db_index=False,  # comment_thread_idx starts with talk
+    )
+    # Set for a logged-in speaker's comment; visitors give a name and an email instead.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    author_name = models.CharField("name", max_length=64, blank=True)
+    author_email = models.EmailField("email", max_length=64, blank=True)
+    body = models.TextField()
+    # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    notify = models.BooleanField("notify me of new comments", default=True)
+    approved = models.BooleanField(default=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # A talk page: WHERE talk_id = … [AND approved] ORDER BY created_at.
+            models.Index(fields=["talk", "approved", "created_at"], name="comment_thread_idx"),
+            # Moderation queues and navbar badges: the (few) comments still waiting.
+            models.Index(
+                fields=["created_at"], condition=Q(approved=False), name="comment_pending_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | (~Q(author_name="") & ~Q(author_email="")),
+                name="comment_has_author",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Comment #{self.pk} by {self.display_name} on {self.talk_id}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.talk.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def display_name(self):
+        return self.author.display_name if self.author_id else self.author_name
+
+    @property
+    def email(self):
+        """Where this comment's author is reached."""
+        return self.author.email if self.author_id else self.author_email

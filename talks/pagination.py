@@ -1,0 +1,61 @@
+"""Newer/Older paging that never counts the whole table.
+
+A page fetches one row more than it shows: if that row exists, there is an older page.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+
+@dataclass
+class Page:
+    object_list: list
+    number: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_other_pages(self):
+        return self.has_previous or self.has_next
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def start_index(self):
+        """The 1-based position of the first row on this page."""
+        return (self.number - 1) * self.per_page + 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def page_number(raw):
+    """The page asked for in `?page=`; anything but a positive integer is a 404."""
+    if raw in (None, ""):
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise Http404("No such page.")
+    return int(raw)
+
+
+def paginate(queryset, raw_number, per_page):
+    number = page_number(raw_number)
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset : offset + per_page + 1])
+    if not rows and number > 1:
+        raise Http404("No such page.")
+    return Page(rows[:per_page], number, per_page, has_next=len(rows) > per_page)

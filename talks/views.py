@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from .forms import TalkForm
+from .mixins import ManagedTalkMixin
+from .models import Talk
+from .pagination import paginate
+
+
+class PagedListView(TemplateView):
+    """A list of talks paged with Newer/Older links (`?page=N`)."""
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        page = paginate(self.get_queryset(), self.request.GET.get("page"), settings.TALKS_PER_PAGE)
+        return super().get_context_data(page=page, talks=page.object_list, **kwargs)
+
+
+class TimelineView(PagedListView):
+    template_name = "talks/timeline.html"
+
+    def get_queryset(self):
+        return Talk.objects.timeline()
+
+
+class TalkDetailView(DetailView):
+    queryset = Talk.objects.select_related("author")
+    template_name = "talks/talk_detail.html"
+    context_object_name = "talk"
+
+    def get_context_data(self, **kwargs):
+        can_manage = self.object.can_be_managed_by(self.request.user)
+        return super().get_context_data(can_manage=can_manage, **kwargs)
+
+
+class TalkCreateView(LoginRequiredMixin, CreateView):
+    model = Talk
+    form_class = TalkForm
+    template_name = "talks/talk_form.html"
+
+    def form_valid(self, form):
+        form.instance.author = self.request.user
+        messages.success(self.request, "The talk was added.")
+        return super().form_valid(form)
+
+
+class TalkUpdateView(ManagedTalkMixin, UpdateView):
+    model = Talk
+    form_class = TalkForm
+    template_name = "talks/talk_form.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, "The talk was updated.")
+        return super().form_valid(form)
