@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import UpdateView
 
 from talks.models import Talk
-from talks.views import PagedListView
+from talks.views.talks import PagedListView
 
 from .forms import LoginForm, ProfileForm
 from .models import User

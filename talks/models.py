@@ -155,6 +155,11 @@ class Comment(models.Model):
     def display_name(self):
         return self.author.display_name if self.author_id else self.author_name
 
+    def approve(self):
+        """Publish a waiting comment; its post_save tells the subscribers."""
+        self.approved = True
+        self.save(update_fields=["approved"])
+
     @property
     def email(self):
         """Where this comment's author is reached."""

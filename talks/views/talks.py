@@ -3,10 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from .forms import TalkForm
-from .mixins import ManagedTalkMixin
-from .models import Talk
-from .pagination import paginate
+from ..forms import TalkForm
+from ..mixins import ManagedTalkMixin
+from ..models import Talk
+from ..pagination import paginate
 
 
 class PagedListView(TemplateView):

@@ -1,0 +1,1 @@
+"""The talks app's views, one module per feature."""
