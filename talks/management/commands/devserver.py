@@ -1,4 +1,5 @@
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -14,9 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, **options):
         manage = [sys.executable, "manage.py"]
+        # Each child leads its own process group, so stopping it also stops the process that
+        # runserver's autoreloader starts under it.
         processes = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "2"]),
-            subprocess.Popen([*manage, "runserver", addrport]),
+            subprocess.Popen([*manage, "db_worker", "--interval", "2"], start_new_session=True),
+            subprocess.Popen([*manage, "runserver", addrport], start_new_session=True),
         ]
         self.stdout.write(f"Talks is at http://{addrport}/ (Ctrl-C stops it)")
         try:
@@ -28,10 +31,10 @@ class Command(BaseCommand):
             pass
         finally:
             for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
             for process in processes:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
