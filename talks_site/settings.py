@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "talks_site.staticfiles.StaticFilesConfig",
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "talks.context_processors.moderation",
             ],
         },
     },
@@ -109,6 +110,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits, login throttling) -------------------------------------------------
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://talks")}
+# django-environ writes `?key_prefix=…&timeout=…` in lower case for Django's own Redis cache,
+# which only reads upper-case keys: move them where Django looks.
+for _option in ("key_prefix", "timeout", "version"):
+    if _option in CACHES["default"]:
+        CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
 
 # --- Auth ---------------------------------------------------------------------------------
 
@@ -137,6 +143,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failures are rows in the database: every gunicorn worker on every machine sees the same
+# count, and the admin lists and clears locks (axes' admin shows only database records).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "talks_site.client_ip.client_ip"
 
 # --- Internationalisation -----------------------------------------------------------------
 
@@ -148,7 +158,7 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -159,7 +169,9 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_MAX_AGE = 31536000  # hashed names never change, so a year is safe
+# WhiteNoise serves hashed names (the only ones pages link) with a year's `immutable` caching by
+# itself; this is for unhashed names, which may change with the next release.
+WHITENOISE_MAX_AGE = 60
 
 # --- Forms --------------------------------------------------------------------------------
 
@@ -176,12 +188,19 @@ EMAIL_SUBJECT_PREFIX = "[talks] "
 
 # --- Tasks (notification delivery) --------------------------------------------------------
 
+# The database queue runs with `manage.py db_worker`; with TASKS_BACKEND=django_tasks_rq.RQBackend
+# the queue is Redis (RQ_URL) and the worker `manage.py rqworker default --with-scheduler
+# --job-class django_tasks_rq.Job` (the scheduler runs the emails delayed by run_after).
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/0")}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # django-rq provides RQ's connection settings and the `rqworker` command.
+    INSTALLED_APPS.append("django_rq")
 
 # --- Talks --------------------------------------------------------------------------------
 
@@ -197,7 +216,12 @@ API_TOKEN_MAX_AGE = env.int("API_TOKEN_MAX_AGE", default=3600)
 # --- Security -----------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the health check over plain HTTP, inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the site (each appends to X-Forwarded-For): the client address
+# used by login throttling and rate limits is read that many hops from the end. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -206,6 +230,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
+# Scripts read the token from the page's form (the {% csrf_token %} input), never the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # no form or API call here needs more
 

@@ -4,10 +4,14 @@ from django.urls import include, path
 
 from talks.sitemaps import SpeakerSitemap, TalkSitemap
 
+from .health import health
+
 urlpatterns = [
     path("", include("talks.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/1.0/", include("talks.api.urls")),
+    path("health/", health, name="health"),
     path(
         "sitemap.xml",
         sitemap,
