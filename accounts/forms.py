@@ -12,6 +12,18 @@ class LoginForm(AuthenticationForm):
     )
     remember_me = forms.BooleanField(label="Keep me logged in", required=False)
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct email and password. The password is case-sensitive."
+        ),
+    }
+
+    def clean_username(self):
+        # Addresses match in any case; one spelling also gives login throttling one key per
+        # account, so changing the case of the address does not buy more guesses.
+        return self.cleaned_data["username"].lower()
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:

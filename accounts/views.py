@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,9 +17,21 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        if not form.cleaned_data["remember_me"]:
-            # Expire the session when the browser closes.
-            self.request.session.set_expiry(0)
+        response = super().form_valid(form)
+        # After login(), which may flush the session of a previous user along with its expiry.
+        # 0 ends the session when the browser closes; None keeps it for SESSION_COOKIE_AGE.
+        self.request.session.set_expiry(None if form.cleaned_data["remember_me"] else 0)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        # The link in the email is built from SITE_URL, never from the request's Host header.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
 
 

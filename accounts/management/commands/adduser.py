@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 
@@ -32,9 +32,12 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError:
             raise CommandError(f"{email!r} is not a valid email address.") from None
+        email = User.objects.normalize_email(email)
         if User.objects.filter(email__iexact=email).exists():
             raise CommandError(f"A user with the email {email} already exists.")
-        if User.objects.filter(username=username).exists():
+        # Profile addresses differing only in case (/user/John/, /user/john/) would let one
+        # speaker pass for another.
+        if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"A user with the username {username} already exists.")
         user = User(email=email, username=username, is_staff=admin, is_superuser=admin)
         try:
@@ -49,8 +52,12 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
 
         user.set_password(password)
-        with transaction.atomic():
-            user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Someone registered the same address or username while we waited for the password.
+            raise CommandError("A user with that email or username already exists.") from None
         self.stdout.write(f"User {username} was registered successfully.")
 
     def read_password(self, interactive):
@@ -63,6 +70,7 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
             confirm = getpass.getpass("Confirm: ")
         except (EOFError, KeyboardInterrupt):
+            self.stderr.write("")  # end the prompt's line, so the message gets its own
             raise CommandError("Cancelled.") from None
         if password != confirm:
             raise CommandError("Passwords do not match.")
