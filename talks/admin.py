@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Talk
 
@@ -12,3 +13,5 @@ class TalkAdmin(admin.ModelAdmin):
     raw_id_fields = ("author",)
     date_hierarchy = "date"
     ordering = ("-date", "-id")
+    # The venue URL field, like the site's form, reads "example.com" as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
