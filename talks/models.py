@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,6 +93,18 @@ class CommentQuerySet(models.QuerySet):
         if not user.is_staff:
             return self.pending_for(user)
         return self.pending().select_related("talk", "author").order_by("created_at", "id")
+
+    def pending_counts(self, user):
+        """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
+        pending = self.pending()
+        if not user.is_staff:
+            return {"mine": pending.filter(talk__author=user).count(), "all": None}
+        return pending.aggregate(mine=Count("pk", filter=Q(talk__author=user)), all=Count("pk"))
+
+    def up_to(self, comment):
+        """The comments of this thread that come no later than `comment` (oldest first order)."""
+        earlier = Q(created_at__lt=comment.created_at)
+        return self.filter(earlier | Q(created_at=comment.created_at, pk__lte=comment.pk))
 
 
 class Comment(models.Model):

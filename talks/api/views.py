@@ -1,0 +1,90 @@
+"""The API's endpoints: approve or delete a comment, and get a token."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate as check_password
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from .. import services
+from ..models import Comment
+from . import auth
+from .errors import ApiError, answers_errors_as_json, json_error
+
+
+# Exempt from the CSRF middleware because a token is not sent by browsers on their own;
+# requests that authenticate by session cookie are CSRF-checked in auth.authenticate.
+@method_decorator([csrf_exempt, answers_errors_as_json], name="dispatch")
+class ApiView(View):
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        allowed = ", ".join(self._allowed_methods())
+        message = f"{request.method} is not allowed here; use {allowed}."
+        raise ApiError(405, message, {"Allow": allowed})
+
+
+class CommentView(ApiView):
+    """PUT approves a waiting comment; DELETE deletes one. The talk's author or an admin only."""
+
+    http_method_names = ["put", "delete"]
+
+    def get_comment(self, request, pk):
+        user = auth.authenticate(request, auth.read_json(request))
+        comment = Comment.objects.select_related("talk").filter(pk=pk).first()
+        if comment is None:
+            raise ApiError(404, f"There is no comment {pk}.")
+        if not comment.talk.can_be_managed_by(user):
+            raise ApiError(403, "Only the talk's author or an admin may moderate this comment.")
+        return comment, user
+
+    def put(self, request, pk):
+        comment, user = self.get_comment(request, pk)
+        self.perform(services.approve_comment, comment)
+        return self.done(user)
+
+    def delete(self, request, pk):
+        comment, user = self.get_comment(request, pk)
+        self.perform(services.delete_comment, comment)
+        return self.done(user)
+
+    def perform(self, action, comment):
+        try:
+            action(comment)
+        except services.CommentStateError as error:
+            raise ApiError(400, str(error)) from None
+        except Comment.DoesNotExist:
+            raise ApiError(404, f"There is no comment {comment.pk}.") from None
+
+    def done(self, user):
+        # The moderator's new queue sizes, so a page can update its badges without reloading.
+        return JsonResponse({"status": "ok", "pending": Comment.objects.pending_counts(user)})
+
+
+class TokenView(ApiView):
+    """POST `{"email": ..., "password": ...}` → `{"token": ..., "expires_in": seconds}`."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        body = auth.read_json(request) or {}
+        email, password = body.get("email"), body.get("password")
+        if not isinstance(email, str) or not isinstance(password, str) or not email:
+            raise ApiError(400, 'Send {"email": "...", "password": "..."} as JSON.')
+        # The login throttle (django-axes) counts these attempts like the login form's.
+        user = check_password(request, username=email, password=password)
+        if getattr(request, "axes_locked_out", False):
+            # Answer the lockout here, in JSON; left set, the flag makes axes' middleware
+            # replace this response with its HTML lockout page.
+            request.axes_locked_out = False
+            raise ApiError(429, "Too many failed attempts: this account is locked for a while.")
+        if user is None:
+            raise ApiError(401, "Wrong email or password.", auth.UNAUTHORIZED_HEADERS)
+        return JsonResponse(
+            {"token": auth.issue_token(user), "expires_in": settings.API_TOKEN_MAX_AGE}
+        )
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other address under the API."""
+    return json_error(404, f"There is no API endpoint at {request.path}.")

@@ -1,0 +1,57 @@
+"""Writes with side effects: every comment is created, approved and deleted through here.
+
+Each runs in a transaction, so the notification rows that the comment's post_save writes are
+stored (or dropped) together with the comment itself.
+"""
+
+from django.db import transaction
+
+from .models import Comment
+
+
+class CommentStateError(Exception):
+    """The comment is not in a state that allows the requested change."""
+
+
+@transaction.atomic
+def create_comment(*, talk, body, user=None, author_name="", author_email="", notify=True):
+    """Store a comment: a logged-in user's is published at once, a visitor's waits for review."""
+    if user is not None and user.is_authenticated:
+        return Comment.objects.create(
+            talk=talk, author=user, body=body, notify=False, approved=True
+        )
+    return Comment.objects.create(
+        talk=talk,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        notify=notify,
+        approved=False,
+    )
+
+
+def _lock_state(comment):
+    """Lock the comment's row for this transaction and read whether it is approved."""
+    return (
+        Comment.objects.select_for_update()
+        .filter(pk=comment.pk)
+        .values_list("approved", flat=True)
+        .get()
+    )
+
+
+@transaction.atomic
+def approve_comment(comment):
+    """Publish a waiting comment; the row lock makes two moderators' clicks publish it once."""
+    if _lock_state(comment):
+        raise CommentStateError("This comment is already approved.")
+    comment.approve()
+    return comment
+
+
+@transaction.atomic
+def delete_comment(comment):
+    """Delete a comment still waiting for review; published ones are removed in the admin."""
+    if _lock_state(comment):
+        raise CommentStateError("An approved comment cannot be deleted here.")
+    comment.delete()
