@@ -186,19 +186,23 @@ def live_database_template(tmp_path_factory, django_db_setup, django_db_blocker)
         drop_postgres_database(name)
 
 
-@pytest.fixture
-def live_database(live_database_template, tmp_path, django_db_blocker):
-    """A fresh migrated database for this test's servers."""
-    vendor, template = live_database_template
+def new_live_database(template, directory):
+    """A fresh copy of the migrated template: a file in `directory`, or a PostgreSQL database."""
+    vendor, template = template
     if vendor == "postgresql":
         name = f"{template[: -len('_template')]}_{uuid.uuid4().hex[:8]}"
         with _postgres_admin() as admin:
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        database = LiveDatabase(_postgres_url(name), lambda: drop_postgres_database(name))
-    else:
-        path = tmp_path / "talks.sqlite3"
-        shutil.copy(template, path)
-        database = LiveDatabase(f"sqlite:///{path}", lambda: None)
+        return LiveDatabase(_postgres_url(name), lambda: drop_postgres_database(name))
+    path = Path(directory) / "talks.sqlite3"
+    shutil.copy(template, path)
+    return LiveDatabase(f"sqlite:///{path}", lambda: None)
+
+
+@pytest.fixture
+def live_database(live_database_template, tmp_path):
+    """A fresh migrated database for this test's servers."""
+    database = new_live_database(live_database_template, tmp_path)
     yield database
     database.close()
 
