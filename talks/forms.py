@@ -1,7 +1,10 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 
 from .embeds import PROVIDER_NAMES, normalize_embed
-from .models import Talk
+from .models import Comment, Talk
+from .services import create_comment
 
 EMBED_HELP = (
     "Paste a link or the provider's embed code. Accepted: " + ", ".join(PROVIDER_NAMES) + "."
@@ -39,3 +42,87 @@ class TalkForm(forms.ModelForm):
 
     def clean_video_url(self):
         return normalize_embed(self.cleaned_data["video_url"])
+
+
+COMMENT_MAX_LENGTH = 10_000
+COMMENT_TOO_LONG = "A comment can be at most 10,000 characters (this one has %(show_value)d)."
+
+
+class CommentForm(forms.ModelForm):
+    """A comment on `talk`: visitors give name, email and "notify me"; users give only the body."""
+
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown: **bold**, *italic*, `code`, lists, quotes and links.",
+        error_messages={"max_length": COMMENT_TOO_LONG},
+    )
+    # The honeypot: hidden from people (CSS, aria-hidden, out of the tab order), filled by bots.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "body", "notify"]
+        labels = {"author_name": "Name", "author_email": "Email"}
+        help_texts = {
+            "author_email": "Never shown to other visitors.",
+            "notify": "Every email has a link to stop them.",
+        }
+
+    def __init__(self, *args, talk, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.talk = talk
+        self.user = user
+        self.fields["body"].widget.attrs["data-preview-source"] = ""
+        if user.is_authenticated:
+            for name in ("author_name", "author_email", "notify", "website"):
+                del self.fields[name]
+            layout = Layout("body")
+        else:
+            self.fields["author_name"].required = True
+            self.fields["author_email"].required = True
+            self.fields["author_name"].widget.attrs["autocomplete"] = "name"
+            self.fields["author_email"].widget.attrs["autocomplete"] = "email"
+            layout = Layout(
+                "author_name",
+                "author_email",
+                "body",
+                "notify",
+                Div("website", css_class="hp-field", aria_hidden="true"),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
+        self.helper.layout = layout
+
+    @property
+    def is_spam(self):
+        """Did a bot fill the honeypot? Such a post is answered like any other, and dropped."""
+        return bool(self.cleaned_data.get("website"))
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        return create_comment(
+            talk=self.talk,
+            user=self.user,
+            body=data["body"],
+            author_name=data.get("author_name", ""),
+            author_email=data.get("author_email", ""),
+            notify=data.get("notify", False),
+        )
+
+
+class CommentPreviewForm(forms.Form):
+    """The text typed so far in a comment form, for the live preview."""
+
+    body = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={"max_length": COMMENT_TOO_LONG},
+    )

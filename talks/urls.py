@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds
+from .views import comments, moderation
 from .views import talks as views
 
 app_name = "talks"
@@ -10,6 +11,20 @@ urlpatterns = [
     path("talk/new/", views.TalkCreateView.as_view(), name="create"),
     path("talk/<int:pk>/", views.TalkDetailView.as_view(), name="detail"),
     path("talk/<int:pk>/edit/", views.TalkUpdateView.as_view(), name="edit"),
+    path("talk/<int:pk>/comments/", comments.CommentCreateView.as_view(), name="comment_create"),
+    path("comments/preview/", comments.CommentPreviewView.as_view(), name="comment_preview"),
+    path(
+        "comments/<int:pk>/approve/",
+        moderation.CommentModerationView.as_view(action="approve"),
+        name="comment_approve",
+    ),
+    path(
+        "comments/<int:pk>/delete/",
+        moderation.CommentModerationView.as_view(action="delete"),
+        name="comment_delete",
+    ),
+    path("moderate/", moderation.ModerationQueueView.as_view(), name="moderate"),
+    path("moderate/admin/", moderation.AdminModerationQueueView.as_view(), name="moderate_admin"),
     path("feeds/talks/", feeds.TimelineFeed(), name="timeline_feed"),
     path("feeds/user/<str:username>/", feeds.SpeakerFeed(), name="speaker_feed"),
     path("feeds/talk/<int:pk>/comments/", feeds.TalkCommentsFeed(), name="comments_feed"),

@@ -7,6 +7,7 @@ from ..forms import TalkForm
 from ..mixins import ManagedTalkMixin
 from ..models import Talk
 from ..pagination import paginate
+from .comments import TalkPageMixin
 
 
 class PagedListView(TemplateView):
@@ -27,14 +28,14 @@ class TimelineView(PagedListView):
         return Talk.objects.timeline()
 
 
-class TalkDetailView(DetailView):
+class TalkDetailView(TalkPageMixin, DetailView):
+    """A talk, a page of its comments (`?page=N`) and the comment form."""
+
     queryset = Talk.objects.select_related("author")
-    template_name = "talks/talk_detail.html"
     context_object_name = "talk"
 
     def get_context_data(self, **kwargs):
-        can_manage = self.object.can_be_managed_by(self.request.user)
-        return super().get_context_data(can_manage=can_manage, **kwargs)
+        return super().get_context_data(**self.talk_page_context(self.object), **kwargs)
 
 
 class TalkCreateView(LoginRequiredMixin, CreateView):

@@ -1,0 +1,107 @@
+"""Posting comments on the talk page, and their live preview."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect, JsonResponse
+from django.views.generic import View
+from django.views.generic.base import TemplateResponseMixin
+from django.views.generic.detail import SingleObjectMixin
+
+from .. import ratelimit
+from ..api.errors import json_error
+from ..forms import CommentForm, CommentPreviewForm
+from ..markdown import render_markdown
+from ..models import Comment, Talk
+from ..pagination import paginate
+
+logger = logging.getLogger(__name__)
+
+VISITOR_POSTED = "Thank you for your comment. It will be published after the presenter reviews it."
+USER_POSTED = "Your comment was published."
+
+
+def comment_url(comment, user):
+    """The talk page that shows `comment` to `user`, scrolled to it."""
+    talk = comment.talk
+    position = Comment.objects.thread(talk, user).up_to(comment).count()
+    page = (position - 1) // settings.COMMENTS_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"{talk.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+class TalkPageMixin(TemplateResponseMixin):
+    """The talk page: the talk, one page of its comments as the reader may see them, the form."""
+
+    template_name = "talks/talk_detail.html"
+
+    def talk_page_context(self, talk, form=None):
+        user = self.request.user
+        page = paginate(
+            Comment.objects.thread(talk, user),
+            self.request.GET.get("page"),
+            settings.COMMENTS_PER_PAGE,
+        )
+        here = talk.get_absolute_url() + (f"?page={page.number}" if page.number > 1 else "")
+        return {
+            "talk": talk,
+            "can_manage": talk.can_be_managed_by(user),
+            "comments_page": page,
+            "form": form or CommentForm(talk=talk, user=user),
+            "moderation_next": here,
+        }
+
+
+class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
+    """Posts the talk page's comment form; errors re-render the page with the form filled in."""
+
+    http_method_names = ["post"]
+    queryset = Talk.objects.select_related("author")
+
+    def post(self, request, *args, **kwargs):
+        talk = self.get_object()
+        form = CommentForm(request.POST, talk=talk, user=request.user)
+        try:
+            ratelimit.check(request, "comment")
+        except ratelimit.RateLimited as limited:
+            form.add_error(None, f"You are commenting too fast. Please wait {limited.wait}.")
+            response = self.render_to_response(self.talk_page_context(talk, form), status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        if not form.is_valid():
+            return self.render_to_response(self.talk_page_context(talk, form))
+        if form.is_spam:
+            # Answered exactly like a visitor's comment, so the bot learns nothing; stored nowhere.
+            logger.info("honeypot filled on talk %s, comment dropped", talk.pk)
+            messages.success(request, VISITOR_POSTED)
+            return HttpResponseRedirect(f"{talk.get_absolute_url()}#comments")
+        comment = form.save()
+        if comment.approved:
+            messages.success(request, USER_POSTED)
+            return HttpResponseRedirect(comment_url(comment, request.user))
+        messages.success(request, VISITOR_POSTED)
+        return HttpResponseRedirect(f"{talk.get_absolute_url()}#comments")
+
+
+class CommentPreviewView(View):
+    """The HTML the server would store for a comment body: `{"html": ...}`."""
+
+    http_method_names = ["post"]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        response = json_error(405, "Send the comment text with POST.")
+        response["Allow"] = "POST"
+        return response
+
+    def post(self, request):
+        try:
+            ratelimit.check(request, "preview", factor=ratelimit.PREVIEWS_PER_COMMENT)
+        except ratelimit.RateLimited as limited:
+            response = json_error(429, f"Preview paused: too many requests. Wait {limited.wait}.")
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        form = CommentPreviewForm(request.POST)
+        if not form.is_valid():
+            return json_error(400, form.errors["body"][0])
+        return JsonResponse({"html": render_markdown(form.cleaned_data["body"])})

@@ -1,0 +1,81 @@
+"""Moderation queues, and the Approve / Delete buttons for browsers without JavaScript.
+
+With JavaScript, static/js/moderation.js sends the same buttons to the JSON API instead.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import TemplateView, View
+from django.views.generic.detail import SingleObjectMixin
+
+from .. import services
+from ..models import Comment
+from ..pagination import paginate
+
+
+class ModerationQueueView(LoginRequiredMixin, TemplateView):
+    """The comments waiting on the talks the user wrote, oldest first."""
+
+    template_name = "talks/moderate.html"
+    heading = "Comments waiting for you"
+
+    def get_queryset(self):
+        return Comment.objects.pending_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        page = paginate(
+            self.get_queryset(), self.request.GET.get("page"), settings.COMMENTS_PER_PAGE
+        )
+        return super().get_context_data(
+            heading=self.heading,
+            comments_page=page,
+            moderation_next=self.request.get_full_path(),
+            **kwargs,
+        )
+
+
+class AdminModerationQueueView(UserPassesTestMixin, ModerationQueueView):
+    """Every waiting comment, for admins; other users get 403."""
+
+    heading = "All comments waiting for review"
+
+    def test_func(self):
+        return self.request.user.is_staff
+
+    def get_queryset(self):
+        return Comment.objects.pending_for_admin(self.request.user)
+
+
+class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
+    """Approves or deletes one waiting comment, then goes back to where the button was."""
+
+    http_method_names = ["post"]
+    queryset = Comment.objects.select_related("talk")
+    action = None  # "approve" or "delete"
+
+    def post(self, request, *args, **kwargs):
+        comment = self.get_object()
+        if not comment.talk.can_be_managed_by(request.user):
+            raise PermissionDenied("Only the talk's author or an admin may moderate its comments.")
+        try:
+            if self.action == "approve":
+                services.approve_comment(comment)
+                messages.success(request, "The comment was approved.")
+            else:
+                services.delete_comment(comment)
+                messages.success(request, "The comment was deleted.")
+        except services.CommentStateError as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(self.next_url(comment))
+
+    def next_url(self, comment):
+        url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return url
+        return f"{comment.talk.get_absolute_url()}#comments"
