@@ -1,3 +1,6 @@
+import datetime
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -106,6 +109,23 @@ class CommentQuerySet(models.QuerySet):
         earlier = Q(created_at__lt=comment.created_at)
         return self.filter(earlier | Q(created_at=comment.created_at, pk__lte=comment.pk))
 
+    def subscribed(self):
+        """Comments whose author asked to hear of new ones; only a published one subscribes."""
+        return self.approved().filter(notify=True)
+
+    def by_address(self, address):
+        """Comments written from `address`: a visitor's given email or a user's account email."""
+        return self.filter(
+            Q(author__isnull=True, author_email__iexact=address) | Q(author__email__iexact=address)
+        )
+
+
+class Recipient(NamedTuple):
+    """Someone to email: an address and the name to greet them by."""
+
+    address: str
+    name: str
+
 
 class Comment(models.Model):
     talk = models.ForeignKey(
@@ -132,6 +152,8 @@ class Comment(models.Model):
     approved = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
+    # Whether the database row says "approved", so a save can tell a publication from an edit.
+    _approved_in_db = False
 
     class Meta:
         indexes = [
@@ -158,10 +180,29 @@ class Comment(models.Model):
             self.body_html = render_markdown(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
+        # Read by post_save receivers: this save is the one that made the comment public.
+        self.just_published = (
+            self.approved
+            and not self._approved_in_db
+            and (update_fields is None or "approved" in update_fields)
+        )
         super().save(*args, **kwargs)
+        self._approved_in_db = self.approved
 
     def get_absolute_url(self):
         return f"{self.talk.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        if "approved" in field_names:
+            comment._approved_in_db = comment.approved
+        return comment
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "approved" in fields:
+            self._approved_in_db = self.approved
 
     @property
     def display_name(self):
@@ -176,3 +217,97 @@ class Comment(models.Model):
     def email(self):
         """Where this comment's author is reached."""
         return self.author.email if self.author_id else self.author_email
+
+    def recipients(self):
+        """Who is told about this comment: the talk's author while it waits, else the subscribers.
+
+        Subscribers are the authors of the talk's other published comments with notify on,
+        each address once (case-blind), never the talk's author nor this comment's own author.
+        """
+        talk_author = self.talk.author
+        if not self.approved:
+            if self.email.lower() == talk_author.email.lower():
+                return []
+            return [Recipient(talk_author.email, talk_author.display_name)]
+        told = {talk_author.email.lower(): None, self.email.lower(): None}
+        rows = (
+            Comment.objects.filter(talk_id=self.talk_id)
+            .subscribed()
+            .exclude(pk=self.pk)
+            .order_by("created_at", "id")
+            .values_list(
+                "author_email", "author_name", "author__email", "author__name", "author__username"
+            )
+        )
+        for visitor_email, visitor_name, user_email, user_name, username in rows:
+            address = user_email or visitor_email
+            if address.lower() not in told:
+                name = (user_name or username) if user_email else visitor_name
+                told[address.lower()] = Recipient(address, name)
+        return [recipient for recipient in told.values() if recipient is not None]
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+    def due(self, now=None):
+        """Pending emails whose flush interval has passed, oldest first."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
+        return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
+
+    def is_queued(self, address, talk):
+        """Is an email to `address` about `talk` waiting to go out?"""
+        return self.pending().filter(address=address.lower(), talk=talk).exists()
+
+
+class OutboxEmail(models.Model):
+    """A notification waiting to be sent (or sent): one pending per address and talk."""
+
+    class Kind(models.TextChoices):
+        MODERATION = "moderation", "comments waiting for moderation"
+        NEW_COMMENTS = "new_comments", "new comments"
+
+    talk = models.ForeignKey(
+        Talk,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # outbox_talk_idx and the pending constraint cover the lookups by talk
+    )
+    # Lower-cased, so that the pending constraint holds case-blind.
+    address = models.EmailField(max_length=254)
+    name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind)
+    # The comments this email tells of; more join it until it is sent.
+    comments = models.ManyToManyField(Comment, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "outbox email"
+        constraints = [
+            # A second comment before the flush joins the pending email instead of adding one;
+            # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
+            models.UniqueConstraint(
+                fields=["address", "talk"],
+                condition=Q(sent_at__isnull=True),
+                name="outbox_one_pending_per_address_talk",
+            ),
+        ]
+        indexes = [
+            # The flush: WHERE sent_at IS NULL AND created_at <= … ORDER BY created_at.
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_due_idx"
+            ),
+            # Deleting a talk cascades here: WHERE talk_id = ….
+            models.Index(fields=["talk"], name="outbox_talk_idx"),
+        ]
+
+    def __str__(self):
+        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "pending"
+        return f"{self.get_kind_display()} to {self.address} about talk {self.talk_id} ({state})"

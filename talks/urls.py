@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import comments, moderation
+from .views import comments, moderation, unsubscribe
 from .views import talks as views
 
 app_name = "talks"
@@ -28,4 +28,5 @@ urlpatterns = [
     path("feeds/talks/", feeds.TimelineFeed(), name="timeline_feed"),
     path("feeds/user/<str:username>/", feeds.SpeakerFeed(), name="speaker_feed"),
     path("feeds/talk/<int:pk>/comments/", feeds.TalkCommentsFeed(), name="comments_feed"),
+    path("unsubscribe/<str:token>/", unsubscribe.UnsubscribeView.as_view(), name="unsubscribe"),
 ]

@@ -1,0 +1,66 @@
+import datetime
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from talks.models import OutboxEmail
+from talks.notifications import flush_outbox
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the notification emails that are due (for cron, or --loop as a worker of its own). "
+        "The task worker does this by itself; this command is the operator's way to do it now."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="everything",
+            help="also send the emails still inside their flush interval",
+        )
+        parser.add_argument(
+            "--loop",
+            action="store_true",
+            help="keep flushing until stopped (Ctrl-C or SIGTERM)",
+        )
+        parser.add_argument(
+            "--every",
+            type=float,
+            default=60,
+            metavar="SECONDS",
+            help="with --loop, the pause between flushes (default: 60)",
+        )
+
+    def handle(self, *args, everything, loop, every, **options):
+        self.running = True
+        if loop:
+            signal.signal(signal.SIGTERM, self.stop)
+        try:
+            while True:
+                self.flush(everything=everything)
+                if not (loop and self.running):
+                    return
+                time.sleep(every)
+        except KeyboardInterrupt:
+            return
+
+    def stop(self, signum, frame):
+        self.running = False
+        raise KeyboardInterrupt
+
+    def flush(self, *, everything):
+        now = timezone.now()
+        if everything:
+            # As if every pending email had waited its whole interval.
+            now += datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
+        result = flush_outbox(now=now)
+        waiting = OutboxEmail.objects.pending().count()
+        self.stdout.write(
+            f"Sent {result.sent} email{'s' if result.sent != 1 else ''}; "
+            f"{result.failed} failed, {waiting} waiting."
+        )

@@ -1,0 +1,313 @@
+"""Notification emails: who is told (from the models), the outbox, delivery and unsubscribing.
+
+A saved comment writes outbox rows in its own transaction and, once that commits, asks the task
+queue to flush them after MAIL_FLUSH_INTERVAL. The flush sends every due row over one SMTP
+connection and marks each sent only once the server has accepted it.
+"""
+
+import datetime
+import html
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from .links import absolute_url
+from .models import Comment, OutboxEmail
+from .unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_LENGTH = 200
+# Seconds, at least, before a failed email is tried again.
+RETRY_DELAY = 60
+
+# Errors about one message: the connection is still good for the next one.
+MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+# --- Queueing ------------------------------------------------------------------------------
+
+
+def comment_saved(comment, *, created):
+    """Queue the emails a saved comment calls for: a new pending one, or one just published."""
+    if comment.just_published or (created and not comment.approved):
+        queue_emails(comment)
+
+
+def queue_emails(comment):
+    """Write the outbox rows for `comment` in the current transaction; deliver after commit."""
+    recipients = comment.recipients()
+    if not recipients:
+        return
+    kind = OutboxEmail.Kind.NEW_COMMENTS if comment.approved else OutboxEmail.Kind.MODERATION
+    names = {}
+    for recipient in recipients:
+        names.setdefault(recipient.address.lower(), recipient.name)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = _pending_rows(comment.talk_id, names, kind, now)
+        OutboxEmail.comments.through.objects.bulk_create(
+            [
+                OutboxEmail.comments.through(outboxemail_id=row.pk, comment_id=comment.pk)
+                for row in rows
+            ],
+            ignore_conflicts=True,
+        )
+    # A row that already existed has its delivery asked for by the comment that made it.
+    if any(row.created_at == now for row in rows):
+        transaction.on_commit(request_delivery, robust=True)
+
+
+def _pending_rows(talk_id, names, kind, now):
+    """The pending row of each address for the talk, made where missing, locked against a flush.
+
+    INSERT … ON CONFLICT DO NOTHING keeps concurrent writers from failing on the pending
+    constraint. The lock waits for a flush that is sending one of these rows; a row it marked
+    sent meanwhile no longer matches, so a new one is made for it on the next pass.
+    """
+    rows = {}
+    for _attempt in range(3):
+        missing = sorted(names.keys() - rows.keys())
+        if not missing:
+            return list(rows.values())
+        OutboxEmail.objects.bulk_create(
+            [
+                OutboxEmail(
+                    talk_id=talk_id, address=address, name=names[address], kind=kind, created_at=now
+                )
+                for address in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = (
+            OutboxEmail.objects.pending()
+            .filter(talk_id=talk_id, address__in=missing)
+            .select_for_update()
+            .order_by("address")
+        )
+        rows.update((row.address, row) for row in found)
+    raise RuntimeError(f"Could not queue notifications about talk {talk_id}: the outbox is busy.")
+
+
+def request_delivery(*, retry=False):
+    """Ask the task queue to flush the outbox once the rows just written are due.
+
+    A retry waits the flush interval too, and at least RETRY_DELAY, so that a mail server that
+    is down is not hammered. A backend without run_after cannot wait: it flushes now for new
+    rows (those not yet due wait for a later flush) and leaves retries to the next flush.
+    """
+    from .tasks import flush_notifications  # the task module imports this one
+
+    task = flush_notifications
+    supports_defer = task.get_backend().supports_defer
+    if retry and not supports_defer:
+        return
+    delay = (
+        max(settings.MAIL_FLUSH_INTERVAL, RETRY_DELAY) if retry else settings.MAIL_FLUSH_INTERVAL
+    )
+    if delay > 0 and supports_defer:
+        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+    task.enqueue()
+
+
+# --- Emails --------------------------------------------------------------------------------
+
+
+def render_email(name, context, *, to, headers=None):
+    """The email made of templates/emails/<name>_subject.txt, <name>.txt and <name>.html."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}.txt", context),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    return message
+
+
+def excerpt(comment, length=EXCERPT_LENGTH):
+    """The start of a comment as plain text, from its sanitised HTML."""
+    text = " ".join(html.unescape(strip_tags(comment.body_html)).split())
+    return Truncator(text).chars(length)
+
+
+def _comment_context(comments):
+    return [
+        {
+            "author": comment.display_name,
+            "excerpt": excerpt(comment),
+            "url": absolute_url(comment.get_absolute_url()),
+            "created_at": comment.created_at,
+        }
+        for comment in comments
+    ]
+
+
+def moderation_email(outbox, comments):
+    """Tell a talk's author that comments wait for their review."""
+    context = {
+        "name": outbox.name,
+        "talk": outbox.talk,
+        "talk_url": absolute_url(outbox.talk.get_absolute_url()),
+        "comments": _comment_context(comments),
+    }
+    return render_email("moderation", context, to=outbox.address)
+
+
+def new_comments_email(outbox, comments):
+    """Tell a commenter of new comments on a talk, with a one-click way to stop."""
+    unsubscribe = unsubscribe_url(outbox.address, outbox.talk_id)
+    context = {
+        "name": outbox.name,
+        "talk": outbox.talk,
+        "talk_url": absolute_url(outbox.talk.get_absolute_url()),
+        "comments": _comment_context(comments),
+        "unsubscribe_url": unsubscribe,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return render_email("new_comments", context, to=outbox.address, headers=headers)
+
+
+EMAILS = {
+    OutboxEmail.Kind.MODERATION: (moderation_email, False),
+    OutboxEmail.Kind.NEW_COMMENTS: (new_comments_email, True),
+}
+
+
+def build_email(outbox):
+    """The email for an outbox row, or None when none of its comments still calls for it."""
+    make_email, approved = EMAILS[outbox.kind]
+    # A comment approved or deleted before the flush needs no review; a deleted one is no news.
+    comments = list(
+        outbox.comments.filter(approved=approved)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    for comment in comments:
+        comment.talk = outbox.talk
+    return make_email(outbox, comments) if comments else None
+
+
+# --- Delivery ------------------------------------------------------------------------------
+
+
+@dataclass
+class FlushResult:
+    sent: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+
+def flush_outbox(now=None):
+    """Send every due email over one SMTP connection; a failed one stays pending for a retry."""
+    result = FlushResult()
+    due_ids = list(OutboxEmail.objects.due(now).values_list("id", flat=True))
+    if not due_ids:
+        return result
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as error:
+        logger.warning("outbox: cannot reach the mail server: %s", error)
+        OutboxEmail.objects.filter(pk__in=due_ids).update(
+            attempts=F("attempts") + 1, last_error=_describe(error)
+        )
+        result.failed = len(due_ids)
+        return result
+    try:
+        for position, pk in enumerate(due_ids):
+            if not _send_one(pk, now, connection, result):
+                # The connection is gone: the rest wait for the next flush.
+                result.failed += len(due_ids) - position - 1
+                break
+    finally:
+        connection.close()
+    return result
+
+
+def _send_one(pk, now, connection, result):
+    """Send one due row and mark it; False when the connection can take no more."""
+    with transaction.atomic():
+        # skip_locked: another worker flushing at the same time sends this row, not both.
+        # (SQLite has no row locks; its writers take turns on the whole database instead.)
+        outbox = (
+            OutboxEmail.objects.due(now)
+            .filter(pk=pk)
+            .select_related("talk__author")
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if outbox is None:
+            return True
+        message = build_email(outbox)
+        if message is None:
+            outbox.delete()
+            result.dropped += 1
+            return True
+        outbox.attempts += 1
+        try:
+            connection.send_messages([message])
+        except OSError as error:  # smtplib's errors are OSErrors too
+            outbox.last_error = _describe(error)
+            outbox.save(update_fields=["attempts", "last_error"])
+            result.failed += 1
+            logger.warning("outbox: email %d to %s not sent: %s", pk, outbox.address, error)
+            return isinstance(error, MESSAGE_ERRORS)
+        outbox.sent_at = timezone.now()
+        outbox.save(update_fields=["attempts", "sent_at"])
+        result.sent += 1
+        return True
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def deliver():
+    """The flush the task queue runs; when some emails failed, another is asked for later."""
+    result = flush_outbox()
+    if result.sent or result.failed or result.dropped:
+        logger.info(
+            "outbox: sent=%d failed=%d dropped=%d", result.sent, result.failed, result.dropped
+        )
+    if result.failed:
+        request_delivery(retry=True)
+    return result
+
+
+# --- Unsubscribing -------------------------------------------------------------------------
+
+
+def unsubscribe(address, talk_id):
+    """Stop emails to `address` about one talk: notify off on its comments there, queue dropped.
+
+    Returns how many comments had notify turned off.
+    """
+    with transaction.atomic():
+        changed = (
+            Comment.objects.filter(talk_id=talk_id, notify=True)
+            .by_address(address)
+            .update(notify=False)
+        )
+        OutboxEmail.objects.pending().filter(talk_id=talk_id, address=address.lower()).delete()
+    return changed
