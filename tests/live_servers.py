@@ -359,10 +359,10 @@ class HttpClient:
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
-    def post(self, path, data=None, *, headers=None, **kwargs):
-        """A form post carrying the CSRF token, as the page's form would."""
+    def post(self, path, data=None, *, headers=None, csrf_from="/auth/login/", **kwargs):
+        """A form post carrying the CSRF token, as the form on page `csrf_from` would."""
         fields = dict(data or {})
-        fields.setdefault("csrfmiddlewaretoken", self.csrf_token(path))
+        fields.setdefault("csrfmiddlewaretoken", self.csrf_token(csrf_from))
         headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
         body = urllib.parse.urlencode(fields, doseq=True)
         return self.request("POST", path, body=body, headers=headers, **kwargs)
@@ -371,12 +371,10 @@ class HttpClient:
         headers = {"Content-Type": "application/json", **(headers or {})}
         return self.request(method, path, body=jsonlib.dumps(payload), headers=headers, **kwargs)
 
-    def csrf_token(self, path="/auth/login/"):
-        """The CSRF secret, fetching a page that sets it when there is none yet."""
+    def csrf_token(self, page="/auth/login/"):
+        """The CSRF secret, fetching a page with a form when there is none yet."""
         if "csrftoken" not in self.cookies:
-            self.get(path)
-        if "csrftoken" not in self.cookies:
-            self.get("/auth/login/")
+            self.get(page)
         return self.cookies["csrftoken"]
 
     def log_in(self, email, password):
