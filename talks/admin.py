@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
+from django.utils.text import Truncator
 
-from .models import Talk
+from . import services
+from .models import Comment, Talk
 
 
 @admin.register(Talk)
@@ -15,3 +18,62 @@ class TalkAdmin(admin.ModelAdmin):
     ordering = ("-date", "-id")
     # The venue URL field, like the site's form, reads "example.com" as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class TalkFilter(admin.SimpleListFilter):
+    """Filter by talk: offers the talks with comments waiting (a short list even on a big site)."""
+
+    title = "talk"
+    parameter_name = "talk"
+
+    def lookups(self, request, model_admin):
+        talks = Talk.objects.filter(comments__approved=False)
+        if self.value() and self.value().isdigit():
+            talks = Talk.objects.filter(pk=self.value()) | talks
+        return [(talk.pk, talk.title) for talk in talks.distinct().order_by("title")[:50]]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            raise IncorrectLookupParameters("The talk filter takes a talk id.")
+        return queryset.filter(talk_id=self.value())
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("excerpt", "display_name", "author_email", "talk", "created_at", "approved")
+    list_filter = ("approved", TalkFilter)
+    list_select_related = ("talk", "author")
+    search_fields = ("body", "author_name", "author_email")
+    raw_id_fields = ("talk", "author")
+    readonly_fields = ("approved", "created_at")
+    fields = ("talk", "author", "author_name", "author_email", "body", "notify", "approved")
+    ordering = ("-created_at", "-id")
+    actions = ["approve_comments"]
+    # The changelist's "N of M selected" would COUNT(*) the whole comments table.
+    show_full_result_count = False
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description="by")
+    def display_name(self, comment):
+        return comment.display_name
+
+    def has_add_permission(self, request):
+        # Comments are written on the site, where the posting rules apply.
+        return False
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_comments(self, request, queryset):
+        """Approve each waiting comment through the service, so each one notifies like the API."""
+        approved = 0
+        for comment in queryset.pending().select_related("talk", "author"):
+            try:
+                services.approve_comment(comment)
+            except (services.CommentStateError, Comment.DoesNotExist):
+                continue  # approved or deleted by someone else since the list was shown
+            approved += 1
+        self.message_user(request, f"Approved {approved} comment{'s' if approved != 1 else ''}.")
