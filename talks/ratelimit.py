@@ -82,9 +82,11 @@ def client_key(request):
     except ValueError:
         # No usable address (a Unix socket, a broken proxy): such clients share one counter.
         return "unknown"
-    if address.version == 6 and address.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address.ipv4_mapped or address)
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 def hit(key, rate, *, now=None, backend=None):
@@ -104,12 +106,17 @@ def hit(key, rate, *, now=None, backend=None):
         return 1
 
 
+def clock():
+    """Seconds since the epoch; tests pin it to stay inside one window."""
+    return time.time()
+
+
 def check(request, scope, *, factor=1):
     """Count this request against the client's allowance for `scope`; raise RateLimited if over."""
     rate = comment_rate()
     if rate is None:
         return
     rate = rate.times(factor)
-    now = time.time()
+    now = clock()
     if hit(f"{scope}:{client_key(request)}", rate, now=now) > rate.limit:
         raise RateLimited(retry_after=max(1, math.ceil(rate.window - now % rate.window)))
