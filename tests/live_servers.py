@@ -284,6 +284,8 @@ def start_server(tmp_path):
     yield start
     for server in servers:
         server.stop()
+        # pytest shows this only when the test failed: the server's side of the story.
+        print(f"--- {server.log_path.name} ({server.url}) ---\n{server.log()[-20000:]}")
 
 
 # --- Client ------------------------------------------------------------------------------
