@@ -1,13 +1,19 @@
-"""Atom feeds: the timeline, each speaker's talks, and each talk's published comments."""
+"""Atom feeds: the timeline, each speaker's talks, and each talk's published comments.
+
+Every link in them is absolute from SITE_URL, so the Host header of a request never reaches
+a feed (or a reader's cache of it).
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from accounts.models import User
 
+from .links import absolute_url
 from .models import Talk
 
 FEED_LENGTH = 50
@@ -20,10 +26,17 @@ class TalkFeedMixin:
         return talk.title
 
     def item_description(self, talk):
-        return talk.description
+        # Atom carries the summary as HTML; a description is plain text, so escape it.
+        return linebreaks(talk.description, autoescape=True) if talk.description else ""
+
+    def item_link(self, talk):
+        return absolute_url(talk.get_absolute_url())
 
     def item_author_name(self, talk):
         return talk.author.display_name
+
+    def item_author_link(self, talk):
+        return absolute_url(talk.author.get_absolute_url())
 
     def item_pubdate(self, talk):
         return talk.created_at
@@ -37,7 +50,10 @@ class TimelineFeed(TalkFeedMixin, Feed):
     subtitle = "The newest talks"
 
     def link(self):
-        return reverse("talks:timeline")
+        return absolute_url(reverse("talks:timeline"))
+
+    def feed_url(self):
+        return absolute_url(reverse("talks:timeline_feed"))
 
     def items(self):
         return Talk.objects.timeline()[:FEED_LENGTH]
@@ -51,7 +67,10 @@ class SpeakerFeed(TalkFeedMixin, Feed):
         return f"Talks by {speaker.display_name}"
 
     def link(self, speaker):
-        return speaker.get_absolute_url()
+        return absolute_url(speaker.get_absolute_url())
+
+    def feed_url(self, speaker):
+        return absolute_url(reverse("talks:speaker_feed", args=[speaker.username]))
 
     def items(self, speaker):
         return Talk.objects.by(speaker)[:FEED_LENGTH]
@@ -67,7 +86,10 @@ class TalkCommentsFeed(Feed):
         return f"Comments on {talk.title}"
 
     def link(self, talk):
-        return talk.get_absolute_url()
+        return absolute_url(talk.get_absolute_url())
+
+    def feed_url(self, talk):
+        return absolute_url(reverse("talks:comments_feed", args=[talk.pk]))
 
     def items(self, talk):
         comments = talk.comments.approved().select_related("author", "talk")
@@ -77,7 +99,11 @@ class TalkCommentsFeed(Feed):
         return f"{comment.display_name} on {comment.talk.title}"
 
     def item_description(self, comment):
+        # Sanitised when the comment was saved (talks.markdown): the one HTML we trust.
         return comment.body_html
+
+    def item_link(self, comment):
+        return absolute_url(comment.get_absolute_url())
 
     def item_author_name(self, comment):
         return comment.display_name
