@@ -3,6 +3,8 @@ import datetime
 from django import template
 from django.utils.html import format_html
 
+from .. import structured_data
+
 register = template.Library()
 
 
@@ -13,9 +15,32 @@ def time_tag(value, style="date"):
     `style` is "date" (a day) or "relative" (a moment, shown as "3 hours ago").
     """
     if isinstance(value, datetime.datetime):
-        machine = value.astimezone(datetime.timezone.utc).isoformat(timespec="seconds")
-        human = value.astimezone(datetime.timezone.utc).strftime("%-d %B %Y, %H:%M UTC")
+        value = value.astimezone(datetime.timezone.utc)
+        machine = value.isoformat(timespec="seconds")
+        human = f"{value.day} {value:%B %Y, %H:%M} UTC"
     else:
         machine = value.isoformat()
-        human = value.strftime("%-d %B %Y")
+        human = f"{value.day} {value:%B %Y}"
     return format_html('<time datetime="{}" data-style="{}">{}</time>', machine, style, human)
+
+
+@register.simple_tag
+def event_json_ld(talk):
+    """The talk as schema.org Event JSON-LD."""
+    return structured_data.json_ld_script(structured_data.event(talk))
+
+
+@register.simple_tag
+def person_json_ld(user):
+    """The speaker as schema.org Person JSON-LD."""
+    return structured_data.json_ld_script(structured_data.person(user))
+
+
+@register.inclusion_tag("includes/_open_graph.html")
+def talk_open_graph(talk):
+    return {"properties": structured_data.talk_open_graph(talk)}
+
+
+@register.inclusion_tag("includes/_open_graph.html")
+def profile_open_graph(user):
+    return {"properties": structured_data.profile_open_graph(user)}
