@@ -1,16 +1,24 @@
 // Shows every <time data-style> in the reader's own language and time zone.
-// The server's text (UTC) stays when the browser lacks Intl.
+// The server's text (UTC) stays when the browser lacks Intl or the value is not a date.
 (function () {
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat) return;
 
-  var dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: "UTC" });
-  var momentFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+  var dayFormat, localDayFormat, momentFormat;
+  try {
+    // A plain day (YYYY-MM-DD) has no time zone: it is the same day everywhere.
+    dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: "UTC" });
+    localDayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+    momentFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+  } catch (error) {
+    return; // an old browser without dateStyle: keep the server's text
+  }
   var relative = Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
   var units = [
     ["year", 31536000], ["month", 2592000], ["week", 604800],
     ["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]
   ];
+  var plainDay = /^\d{4}-\d{2}-\d{2}$/;
 
   function ago(date) {
     var seconds = (date.getTime() - Date.now()) / 1000;
@@ -21,19 +29,21 @@
     }
   }
 
-  function localise(root) {
-    root.querySelectorAll("time[data-style]").forEach(function (el) {
-      var value = el.getAttribute("datetime");
-      if (el.dataset.style === "date") {
-        // A plain day has no time zone: show it as that same day everywhere.
-        el.textContent = dateFormat.format(new Date(value + "T00:00:00Z"));
-        return;
-      }
-      var date = new Date(value);
-      if (isNaN(date)) return;
+  function localiseOne(el) {
+    var value = el.getAttribute("datetime") || "";
+    var isDay = plainDay.test(value);
+    var date = new Date(isDay ? value + "T00:00:00Z" : value);
+    if (isNaN(date.getTime())) return;
+    if (el.dataset.style === "relative" && !isDay) {
       el.title = momentFormat.format(date);
       el.textContent = relative ? ago(date) : momentFormat.format(date);
-    });
+    } else {
+      el.textContent = (isDay ? dayFormat : localDayFormat).format(date);
+    }
+  }
+
+  function localise(root) {
+    root.querySelectorAll("time[data-style]").forEach(localiseOne);
   }
 
   window.talksLocalise = localise;

@@ -44,6 +44,20 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, serving static files from the finders as runserver does.
+
+    pytest-django does that only when INSTALLED_APPS names "django.contrib.staticfiles" itself;
+    ours names its own AppConfig (talks_site.staticfiles), so the CSS and JS would be 404s.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.handlers.wsgi import WSGIHandler
+
+    live_server.thread.httpd.set_app(StaticFilesHandler(WSGIHandler()))
+    return live_server
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)

@@ -1,9 +1,11 @@
 import datetime
 import re
+import zoneinfo
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_comment, make_talk
 from talks.models import Talk
 
 from .conftest import log_in
@@ -25,3 +27,61 @@ def test_speaker_logs_in_and_creates_a_talk(page, john):
     expect(page.locator("iframe")).to_have_attribute(
         "src", "https://www.youtube-nocookie.com/embed/DJtef410XaM"
     )
+
+
+def test_dates_are_shown_in_the_readers_language_and_time_zone(browser, live_server, john):
+    talk = make_talk(john, date=datetime.date(2014, 4, 11))
+    written = timezone.now() - datetime.timedelta(hours=3)
+    make_comment(talk, created_at=written)
+    context = browser.new_context(
+        base_url=live_server.url, locale="de-DE", timezone_id="Pacific/Auckland"
+    )
+    page = context.new_page()
+    try:
+        page.goto("/")
+        # A talk's day is the same day everywhere, whatever the reader's time zone.
+        expect(page.locator('time[datetime="2014-04-11"]')).to_have_text("11. April 2014")
+
+        page.goto(f"/talk/{talk.pk}/")
+        moment = page.locator('time[data-style="relative"]')
+        expect(moment).to_have_text("vor 3 Stunden")
+        local = written.astimezone(zoneinfo.ZoneInfo("Pacific/Auckland"))
+        expect(moment).to_have_attribute("title", re.compile(rf"^{local.day}\. .+ {local:%H:%M}$"))
+    finally:
+        context.close()
+
+
+def test_a_bad_time_keeps_its_text_and_the_others_are_still_localised(browser, live_server, db):
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="America/Los_Angeles"
+    )
+    page = context.new_page()
+    try:
+        page.goto("/")
+        page.evaluate(
+            """() => {
+              document.querySelector("main").insertAdjacentHTML("beforeend",
+                '<time id="bad" datetime="not a date" data-style="date">server text</time>' +
+                '<time id="moment" datetime="2014-04-11T03:00:00+00:00" data-style="date">' +
+                '11 April 2014, 03:00 UTC</time>');
+              window.talksLocalise(document);
+            }"""
+        )
+        expect(page.locator("#bad")).to_have_text("server text")
+        # 03:00 UTC is still the evening before in Los Angeles.
+        expect(page.locator("#moment")).to_have_text("10 April 2014")
+    finally:
+        context.close()
+
+
+def test_a_speaker_logs_out_from_the_user_menu(page, john):
+    log_in(page, john, PASSWORD)
+    expect(page.get_by_role("link", name="New Talk")).to_be_visible()
+
+    page.get_by_role("button", name="john").click()
+    page.get_by_role("button", name="Logout").click()
+
+    expect(page.get_by_role("link", name="Presenter Login")).to_be_visible()
+    expect(page.get_by_role("link", name="New Talk")).to_have_count(0)
+    page.goto("/profile/edit/")
+    expect(page).to_have_url(re.compile(r"/auth/login/\?next=/profile/edit/$"))
