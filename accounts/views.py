@@ -16,6 +16,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        # ?next= pointing back here would make Django raise (a 500) for a logged-in user.
+        url = super().get_redirect_url()
+        return "" if url == self.request.path else url
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # After login(), which may flush the session of a previous user along with its expiry.

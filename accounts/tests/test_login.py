@@ -170,3 +170,10 @@ def test_changing_the_case_of_the_address_gives_no_extra_guesses(client, john, s
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+def test_a_logged_in_user_sent_back_to_the_login_page_goes_home(john_client):
+    response = john_client.get(LOGIN_URL, {"next": LOGIN_URL})
+
+    assert response.status_code == 302
+    assert response.url == "/"
