@@ -4,6 +4,8 @@ Every link in them is absolute from SITE_URL, so the Host header of a request ne
 a feed (or a reader's cache of it).
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -17,10 +19,27 @@ from .links import absolute_url
 from .models import Talk
 
 FEED_LENGTH = 50
+# What XML 1.0 cannot carry, and Django's feed writer refuses with an exception; forms only
+# refuse NUL, so a title pasted with a vertical tab would otherwise break the whole feed.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value):
+    return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value
+
+
+class AtomFeed(Atom1Feed):
+    """Atom without the control characters that XML 1.0 has no way to write."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
 
 
 class TalkFeedMixin:
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def item_title(self, talk):
         return talk.title
@@ -77,7 +96,7 @@ class SpeakerFeed(TalkFeedMixin, Feed):
 
 
 class TalkCommentsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def get_object(self, request, pk):
         return get_object_or_404(Talk, pk=pk)

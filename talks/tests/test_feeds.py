@@ -200,3 +200,22 @@ def test_the_sitemap_lists_every_talk_and_each_speaker_with_talks_on_site_url(
         f"{SITE}/user/david/",
     ]
     assert urls[0].findtext(f"{SITEMAP}lastmod") == first.updated_at.date().isoformat()
+
+
+def test_control_characters_that_xml_cannot_carry_are_left_out_of_feeds(client, john):
+    john.name = "John\x1fDoe"
+    john.save()
+    talk = make_talk(john, title="Vertical\x0btab", description="Form\x0cfeed")
+    make_comment(talk, author_name="Bell\x07")
+
+    timeline = entries(read_feed(client, "/feeds/talks/"))
+    speaker = read_feed(client, "/feeds/user/john/")
+    comments = entries(read_feed(client, f"/feeds/talk/{talk.pk}/comments/"))
+
+    assert (timeline[0]["title"], timeline[0]["summary"], timeline[0]["author"]) == (
+        "Verticaltab",
+        "<p>Formfeed</p>",
+        "JohnDoe",
+    )
+    assert speaker.findtext(f"{ATOM}title") == "Talks by JohnDoe"
+    assert (comments[0]["title"], comments[0]["author"]) == ("Bell on Verticaltab", "Bell")
