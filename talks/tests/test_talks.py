@@ -1,4 +1,5 @@
 import datetime
+import re
 import zoneinfo
 
 from django.contrib.messages import get_messages
@@ -309,3 +310,14 @@ def test_a_moment_is_shown_in_utc_whatever_its_time_zone():
         '<time datetime="2014-04-10T23:30:00+00:00" data-style="relative">'
         "10 April 2014, 23:30 UTC</time>"
     )
+
+
+def test_the_flash_message_shows_on_the_next_page_as_a_status(john_client):
+    response = john_client.post("/talk/new/", NEW_TALK, follow=True)
+
+    assert response.status_code == 200
+    assert re.search(
+        r'<div class="alert alert-success" role="status">\s*The talk was added.\s*</div>',
+        main(response),
+    )
+    assert "The talk was added." not in john_client.get("/").content.decode()
