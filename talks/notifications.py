@@ -120,8 +120,18 @@ def request_delivery(*, retry=False):
         max(settings.MAIL_FLUSH_INTERVAL, RETRY_DELAY) if retry else settings.MAIL_FLUSH_INTERVAL
     )
     if delay > 0 and supports_defer:
-        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+        task = task.using(run_after=whole_second_after(timezone.now(), delay))
     task.enqueue()
+
+
+def whole_second_after(moment, seconds):
+    """`seconds` after `moment`, rounded up to a whole second.
+
+    RQ's scheduler keeps run_after in whole seconds, dropping the fraction: unrounded, the
+    flush could start before the rows it was asked for are due, and leave them to a later one.
+    """
+    later = moment + datetime.timedelta(seconds=seconds)
+    return later.replace(microsecond=0) + datetime.timedelta(seconds=1 if later.microsecond else 0)
 
 
 # --- Emails --------------------------------------------------------------------------------

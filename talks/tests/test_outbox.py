@@ -22,6 +22,7 @@ from .smtpd import running_smtp_server
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime.timedelta(hours=1)
+SECOND = datetime.timedelta(seconds=1)
 
 
 @pytest.fixture(autouse=True)
@@ -231,7 +232,7 @@ def test_a_flush_with_failures_asks_for_a_retry_on_a_backend_that_can_wait(
     assert result.failed == 2
     [retry] = DBTaskResult.objects.all()
     assert retry.task_path == "talks.tasks.flush_notifications"
-    assert before + HOUR <= retry.run_after <= timezone.now() + HOUR
+    assert before + HOUR <= retry.run_after <= timezone.now() + HOUR + SECOND
 
 
 def test_a_flush_that_sent_everything_asks_for_nothing_more(talk, subscribers, settings):
@@ -254,8 +255,21 @@ def test_a_new_comment_schedules_its_flush_one_interval_later(
 
     [flush] = DBTaskResult.objects.all()
     assert flush.task_path == "talks.tasks.flush_notifications"
-    assert before + HOUR <= flush.run_after <= timezone.now() + HOUR
+    assert before + HOUR <= flush.run_after <= timezone.now() + HOUR + SECOND
+    assert flush.run_after.microsecond == 0  # RQ keeps whole seconds: rounded up, never early
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime.datetime(2026, 1, 1, 12, 0, 0, 1, tzinfo=datetime.timezone.utc), "12:01:01"),
+        (datetime.datetime(2026, 1, 1, 12, 0, 0, 999999, tzinfo=datetime.timezone.utc), "12:01:01"),
+        (datetime.datetime(2026, 1, 1, 12, 0, 0, 0, tzinfo=datetime.timezone.utc), "12:01:00"),
+    ],
+)
+def test_a_flush_is_scheduled_no_earlier_than_asked_in_whole_seconds(moment, expected):
+    assert f"{notifications.whole_second_after(moment, 60):%H:%M:%S.%f}" == f"{expected}.000000"
 
 
 def test_the_flush_task_sends_what_is_due(talk, subscribers):
