@@ -1,0 +1,221 @@
+"""The real worker delivers the emails: a visitor comments, the speaker approves, over HTTP.
+
+The site runs in gunicorn on a database of its own, the worker is the real command of the task
+backend under test (`db_worker` for the database queue, `rqworker` for RQ on the local Redis),
+and the mail goes to a real SMTP server on 127.0.0.1.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+
+import pytest
+
+from conftest import PASSWORD
+from talks.tests.smtpd import running_smtp_server
+from tests.live_servers import ROOT, server_env
+
+pytestmark = pytest.mark.e2e
+
+SITE_URL = "https://talks.example.com"
+RQ_URL = os.environ.get("TALKS_E2E_RQ_URL", "redis://127.0.0.1:6379/15")
+DELIVERY_TIMEOUT = 30
+
+BACKENDS = {
+    "database_queue": {
+        "env": {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"},
+        "worker": ["db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+    },
+    "rq_queue": {
+        "env": {"TASKS_BACKEND": "django_tasks_rq.RQBackend", "RQ_URL": RQ_URL},
+        "worker": [
+            *("rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.Job"),
+        ],
+    },
+}
+
+
+def redis_is_up():
+    import redis
+
+    try:
+        return redis.Redis.from_url(RQ_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=list(BACKENDS))
+def backend(request):
+    if request.param == "rq_queue" and not redis_is_up():
+        if os.environ.get("TALKS_REQUIRE_REDIS"):
+            pytest.fail(f"TALKS_REQUIRE_REDIS is set but Redis does not answer at {RQ_URL}")
+        pytest.skip(f"Redis does not answer at {RQ_URL}")
+    return BACKENDS[request.param]
+
+
+class Worker:
+    """The backend's worker command in a subprocess, with its log kept for failures."""
+
+    def __init__(self, command, env, log_path):
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def flush_interval():
+    """MAIL_FLUSH_INTERVAL for the site: 0 sends at once; a test may parametrize it."""
+    return 0
+
+
+@pytest.fixture
+def site(backend, flush_interval, live_database, start_server, tmp_path):
+    """The site, its worker and an SMTP server, sharing one database; returns what tests use."""
+    with running_smtp_server() as smtp:
+        env = {
+            "DATABASE_URL": live_database.url,
+            "SITE_URL": SITE_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "MAIL_FLUSH_INTERVAL": str(flush_interval),
+            **backend["env"],
+        }
+        talk_id = int(
+            live_database.run(
+                f"""
+                from accounts.models import User
+                from talks.models import Talk
+                john = User(username="john", email="john@example.com", name="John Doe")
+                john.set_password({PASSWORD!r})
+                john.save()
+                talk = Talk.objects.create(
+                    author=john, title="Flask & Friends", venue="PyCon", date="2014-04-11"
+                )
+                print(talk.pk)
+                """
+            )
+        )
+        server = start_server(**env)
+        worker = Worker(backend["worker"], server_env(**env), tmp_path / "worker.log")
+        try:
+            yield {"server": server, "smtp": smtp, "talk_id": talk_id, "db": live_database}
+        finally:
+            worker.stop()
+            print(f"--- worker.log ---\n{worker.log()[-20000:]}")
+
+
+def wait_for_mail(smtp, count):
+    messages = smtp.wait_for(count, timeout=DELIVERY_TIMEOUT)
+    assert len(messages) >= count, f"{len(messages)} of {count} emails arrived"
+    return messages
+
+
+def body(message, kind):
+    """A part of a received email, with SMTP's CRLF line ends made plain newlines."""
+    return message.get_body((kind,)).get_content().replace("\r\n", "\n")
+
+
+def post_comment(server, talk_id, name, email, body):
+    visitor = server.client()
+    response = visitor.post(
+        f"/talk/{talk_id}/comments/",
+        {"author_name": name, "author_email": email, "body": body, "notify": "on"},
+        csrf_from=f"/talk/{talk_id}/",
+    )
+    assert response.status == 302, response
+
+
+def approve_latest(server):
+    """The speaker finds the waiting comment on /moderate/ and approves it with the API."""
+    speaker = server.client()
+    speaker.log_in("john@example.com", PASSWORD)
+    [comment_id] = re.findall(r'<article id="comment-(\d+)"', speaker.get("/moderate/").text)
+    token = speaker.send_json(
+        "POST", "/api/1.0/tokens", {"email": "john@example.com", "password": PASSWORD}
+    ).json()["token"]
+    response = speaker.send_json(
+        "PUT", f"/api/1.0/comments/{comment_id}", {}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status == 200, response
+    return int(comment_id)
+
+
+def test_the_worker_delivers_review_requests_and_new_comment_emails(site):
+    server, smtp, talk_id = site["server"], site["smtp"], site["talk_id"]
+
+    post_comment(server, talk_id, "Ann", "ann@example.org", "First & foremost")
+    [review] = wait_for_mail(smtp, 1)
+    approve_latest(server)
+    post_comment(server, talk_id, "Bob", "bob@example.org", "Second, **with** feeling")
+    wait_for_mail(smtp, 2)
+    bob_id = approve_latest(server)
+    messages = wait_for_mail(smtp, 3)
+    time.sleep(1)  # anything more (a duplicate) would arrive now
+
+    assert [(m["To"], m["Subject"]) for m in smtp.messages] == [
+        ("john@example.com", '[talks] Comment waiting for your review on "Flask & Friends"'),
+        ("john@example.com", '[talks] Comment waiting for your review on "Flask & Friends"'),
+        ("ann@example.org", '[talks] New comment on "Flask & Friends"'),
+    ]
+    assert "  First & foremost\n" in body(review, "plain")
+    news = messages[2]
+    text = body(news, "plain")
+    assert "  Second, with feeling\n" in text
+    assert f"Read it: {SITE_URL}/talk/{talk_id}/#comment-{bob_id}\n" in text
+    assert "Second, with feeling" in body(news, "html")
+    assert news["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # The one-click unsubscribe a mail client would send, straight from the header.
+    link = str(news["List-Unsubscribe"]).strip().strip("<>")
+    path = urllib.parse.urlsplit(link).path
+    response = server.client().request(
+        "POST",
+        path,
+        body="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 200, response
+    flags = site["db"].run(
+        """
+        from talks.models import Comment, OutboxEmail
+        print(sorted(Comment.objects.values_list("author_email", "notify")))
+        print(OutboxEmail.objects.pending().count())
+        """
+    )
+    assert flags == "[('ann@example.org', False), ('bob@example.org', True)]\n0\n"
+
+
+@pytest.mark.parametrize("flush_interval", [3])
+def test_the_worker_runs_the_delayed_flush_once_the_interval_has_passed(site):
+    """The flush is enqueued with run_after: db_worker, or RQ's scheduler, starts it on time."""
+    server, smtp = site["server"], site["smtp"]
+
+    posted = time.monotonic()
+    post_comment(server, site["talk_id"], "Ann", "ann@example.org", "Hello")
+    [review] = wait_for_mail(smtp, 1)
+    waited = time.monotonic() - posted
+
+    assert review["To"] == "john@example.com"
+    assert 3 <= waited < 3 + 10
