@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "talks_site.staticfiles.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "talks_site.middleware.RejectNullCharactersMiddleware",
+    "talks_site.middleware.MethodNotAllowedMessageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

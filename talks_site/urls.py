@@ -6,6 +6,8 @@ from talks.sitemaps import SpeakerSitemap, TalkSitemap
 
 from .health import health
 
+handler400 = "talks_site.errors.bad_request"
+
 urlpatterns = [
     path("", include("talks.urls")),
     path("", include("accounts.urls")),

@@ -1,0 +1,39 @@
+"""Requests no page of this site can mean, refused before any view or query sees them."""
+
+from django.core.exceptions import BadRequest
+
+
+class RejectNullCharactersMiddleware:
+    """400 for a NUL character in the address or query string.
+
+    No address here holds one, and PostgreSQL refuses NUL in text, so a lookup with one (a
+    username in /user/…/, an admin search) would end in a server error. Form fields refuse NUL
+    with a form error of their own (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            raise BadRequest("The address contains a NUL character, which no page here has.")
+        return self.get_response(request)
+
+
+class MethodNotAllowedMessageMiddleware:
+    """Django's 405 has an empty body: say which methods the address does accept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and response.has_header("Allow"):
+            response.content = (
+                f"{request.method} is not allowed here; use {response['Allow']}.\n".encode()
+            )
+            response["Content-Type"] = "text/plain; charset=utf-8"
+        return response
