@@ -48,7 +48,10 @@ def read_json(request):
         return None
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
+        # JSON may spell lone UTF-16 surrogates ("\ud800"), which no stored or hashed text
+        # can hold: refuse them here rather than fail deep inside a password check.
+        json.dumps(body, ensure_ascii=False).encode()
+    except (ValueError, RecursionError):
         raise ApiError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.")

@@ -193,6 +193,8 @@ def test_other_methods_on_a_comment_are_405(client, pending, john, method):
     [
         ("{not json", "The request body is not valid JSON."),
         (b"\xff\xfe", "The request body is not valid JSON."),
+        ('{"token": "\\ud800"}', "The request body is not valid JSON."),
+        ("[" * 100_000 + "]" * 100_000, "The request body is not valid JSON."),
         ('["token"]', "The request body must be a JSON object."),
         ("42", "The request body must be a JSON object."),
     ],
@@ -297,6 +299,15 @@ def test_a_token_request_without_email_and_password_is_400(client, john, body):
     response = call(client, "POST", "/api/1.0/tokens", body)
 
     assert_error(response, 400, 'Send {"email": "...", "password": "..."} as JSON.')
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+def test_a_token_request_with_a_lone_surrogate_is_400(client, john, field):
+    body = {"email": john.email, "password": PASSWORD, field: "a\ud800"}
+
+    response = client.post("/api/1.0/tokens", json.dumps(body), content_type=JSON)
+
+    assert_error(response, 400, "The request body is not valid JSON.")
 
 
 def test_the_tokens_endpoint_only_accepts_post(client, db):
