@@ -1,8 +1,8 @@
 """Who is calling the API: a signed, expiring token, or the browser's session with its CSRF token.
 
-A token is `django.core.signing` over the user's id and session hash: it expires after
-`settings.API_TOKEN_MAX_AGE` seconds, and a password change (which changes the session hash)
-revokes every token issued before it, as it logs out every session.
+A token is `django.core.signing` over the user's id and a stamp derived from the password hash:
+it expires after `settings.API_TOKEN_MAX_AGE` seconds, and a password change revokes every token
+issued before it, as it logs out every session.
 """
 
 import json
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
 from django.middleware.csrf import CsrfViewMiddleware
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .errors import ApiError
 
@@ -20,20 +20,29 @@ TOKEN_SALT = "talks.api.token"  # noqa: S105 - a signing namespace, not a passwo
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="talks"'}
 
 
+def _password_stamp(user):
+    """Changes when the password does; derived, so the token shows nothing of the session hash."""
+    return salted_hmac(TOKEN_SALT, user.get_session_auth_hash(), algorithm="sha256").hexdigest()[
+        :32
+    ]
+
+
 def issue_token(user):
     """A token that authenticates `user` for `settings.API_TOKEN_MAX_AGE` seconds."""
-    return signing.dumps({"id": user.pk, "hash": user.get_session_auth_hash()}, salt=TOKEN_SALT)
+    return signing.dumps({"id": user.pk, "stamp": _password_stamp(user)}, salt=TOKEN_SALT)
 
 
 def user_for_token(token):
     """The active user a token was issued to, or None if it is forged, expired or revoked."""
     try:
         claims = signing.loads(token, salt=TOKEN_SALT, max_age=settings.API_TOKEN_MAX_AGE)
-        user_id, session_hash = claims["id"], claims["hash"]
+        user_id, stamp = claims["id"], claims["stamp"]
     except (signing.BadSignature, KeyError, TypeError):
         return None
+    if not isinstance(user_id, int) or not isinstance(stamp, str):
+        return None
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+    if user is None or not constant_time_compare(stamp, _password_stamp(user)):
         return None
     return user
 

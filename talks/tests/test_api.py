@@ -7,12 +7,13 @@ import json
 import re
 
 import pytest
+from django.core import signing
 from django.db.models.signals import post_save
 from django.test import Client
 
 from accounts.models import User
 from conftest import PASSWORD, make_comment, make_talk, make_user
-from talks.api.auth import issue_token
+from talks.api.auth import TOKEN_SALT, issue_token
 from talks.models import Comment
 
 JSON = "application/json"
@@ -84,6 +85,15 @@ def test_the_token_of_a_user_never_saved_is_401(client, pending):
 
     assert_error(response, 401)
     assert Comment.objects.get().approved is False
+
+
+@pytest.mark.parametrize(
+    "claims", [["x"], {"id": "abc", "stamp": "x"}, {"id": 1}, {"id": 1, "stamp": 5}, "text"]
+)
+def test_a_correctly_signed_token_with_odd_claims_is_401(client, pending, john, claims):
+    token = signing.dumps(claims, salt=TOKEN_SALT)
+
+    assert_error(call(client, "PUT", comment_url(pending), {"token": token}), 401)
 
 
 def test_the_token_of_a_deleted_user_is_401(client, pending, john):
