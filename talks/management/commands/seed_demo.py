@@ -1,9 +1,18 @@
+"""Demo data at any size: a believable handful for `make run`, millions of rows for `make bench`.
+
+Rows go in through one prepared INSERT per table (`executemany`), in chunks: Django's
+`bulk_create` caps SQLite statements at 999 parameters and builds a model instance per row, which
+makes a million comments take minutes instead of seconds. Each distinct Markdown body is rendered
+once and its HTML reused.
+"""
+
 import datetime
+import itertools
 import random
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,6 +21,9 @@ from talks.markdown import render_markdown
 from talks.models import Comment, Talk
 
 DEMO_PASSWORD = "talks-demo-password"  # noqa: S105 - printed for the demo's login, never for real use
+
+# The talk with the most discussion: the benchmark finds it by this title.
+SHOWCASE_TITLE = "Keeping Django fast at any size"
 
 SPEAKERS = [
     ("ada", "Ada Lovelace", "London, UK", "Writes programs for engines that do not exist yet."),
@@ -48,6 +60,21 @@ TOPICS = [
     "Background jobs that never lose work",
     "Security headers you should send",
 ]
+# Abstracts of the length real ones have, so that listings render what they would in production.
+ABSTRACTS = [
+    "{topic} sounds simple until the first real project. This talk walks through what we "
+    "learned shipping it at {venue}: the mistakes that cost us a weekend, the patterns that "
+    "survived two rewrites, and the small tools that made the difference. You will leave with "
+    "a checklist you can apply on Monday morning, and a few stories to tell your team.",
+    "A practical introduction to {topic_lower}. We start from a working example, break it in "
+    "the ways production breaks things, and fix it one step at a time. No prior experience is "
+    "needed; bring a laptop if you want to follow along.",
+    "Why is {topic_lower} still hard in 2024? We look at three real codebases, measure where "
+    "the time goes, and compare the options honestly, including the boring one that usually "
+    "wins. Slides, code and the benchmark data are linked below.",
+    "Given at {venue}. {topic}: what the documentation does not tell you, what the error "
+    "messages mean, and how to keep the whole thing understandable for the next person.",
+]
 VENUES = [
     ("PyCon US", "https://us.pycon.org/"),
     ("DjangoCon Europe", "https://djangocon.eu/"),
@@ -78,6 +105,47 @@ BODIES = [
     "This deserves more views. Sharing with my team.",
     "The live demo was brave and it worked. Respect!",
 ]
+# One comment in this many is written by a logged-in speaker rather than a visitor.
+SPEAKER_COMMENT_EVERY = 10
+# Distinct visitor addresses: a few hundred regulars, as on a real site.
+VISITOR_ADDRESSES = 500
+CHUNK = 20_000
+
+
+def insert_rows(model, field_names, rows):
+    """Insert `rows` (tuples in `field_names` order) in bulk: COPY on PostgreSQL, else INSERT."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg adapts dates and booleans itself; COPY is one stream, not a row per trip.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names come from the model's metadata
+        # Dates and datetimes need the backend's adaptation (SQLite stores them as UTC text).
+        temporal = (models.DateField, models.TimeField)
+        adapt = [i for i, field in enumerate(fields) if isinstance(field, temporal)]
+        for chunk in _batched(rows):
+            if adapt:
+                chunk = [_adapted(row, fields, adapt) for row in chunk]
+            cursor.executemany(sql, chunk)
+
+
+def _batched(rows):
+    iterator = iter(rows)
+    while chunk := tuple(itertools.islice(iterator, CHUNK)):
+        yield chunk
+
+
+def _adapted(row, fields, indexes):
+    row = list(row)
+    for i in indexes:
+        row[i] = fields[i].get_db_prep_save(row[i], connection)
+    return row
 
 
 class Command(BaseCommand):
@@ -85,10 +153,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--speakers", type=int, default=len(SPEAKERS))
-        parser.add_argument("--talks", type=int, default=40)
-        parser.add_argument("--comments", type=int, default=240)
+        parser.add_argument("--talks", type=int, default=40, help="The showcase included.")
+        parser.add_argument("--comments", type=int, default=240, help="The showcase's included.")
         parser.add_argument(
             "--pending", type=float, default=0.1, help="Share of comments left unapproved."
+        )
+        parser.add_argument(
+            "--showcase-approved",
+            type=int,
+            default=12,
+            help="Approved comments on the showcase talk (the second speaker's newest).",
+        )
+        parser.add_argument(
+            "--showcase-pending",
+            type=int,
+            default=3,
+            help="Comments waiting on the showcase talk: its speaker's whole moderation queue.",
         )
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if the database holds talks."
@@ -97,21 +177,45 @@ class Command(BaseCommand):
             "--seed", type=int, default=2014, help="Random seed, for repeatability."
         )
 
-    def handle(self, *args, speakers, talks, comments, pending, if_empty, seed, **options):
-        if if_empty and Talk.objects.exists():
+    def handle(self, *args, **options):
+        if options["if_empty"] and Talk.objects.exists():
             self.stdout.write("The database already has talks: no demo data added.")
             return
-        if speakers < 1 or talks < 0 or comments < 0 or not 0 <= pending <= 1:
-            raise CommandError("Counts must be positive and --pending between 0 and 1.")
-        rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        speakers, talks, comments = (options[name] for name in ("speakers", "talks", "comments"))
+        showcase = (options["showcase_approved"], options["showcase_pending"]) if talks else (0, 0)
+        if speakers < 1 or min(talks, comments, *showcase) < 0 or not 0 <= options["pending"] <= 1:
+            raise CommandError(
+                "--speakers must be at least 1, the other counts at least 0, "
+                "and --pending between 0 and 1."
+            )
+        if comments < sum(showcase):
+            raise CommandError("--comments must count the showcase talk's comments too.")
+        if comments > sum(showcase) and talks < 2:
+            raise CommandError("Comments besides the showcase's need at least 2 talks.")
+        rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
         with transaction.atomic():
             users = self.create_speakers(speakers)
-            talk_ids = self.create_talks(rng, users, talks)
-            self.create_comments(rng, talk_ids, comments, pending)
+            # The showcase speaker's queue holds only the showcase's pending comments.
+            host = users[1] if len(users) > 1 else users[0]
+            rows = self.create_talks(rng, users, max(talks - 1, 0))
+            showcase_talk = self.create_showcase(rng, host, users, *showcase) if talks else None
+            self.create_comments(
+                rng, rows, users, comments - sum(showcase), options["pending"], host
+            )
+        if connection.vendor != "sqlite":
+            # Fresh statistics, as autovacuum would gather soon: plans match a live database.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
-            f"Added {len(users)} speakers, {talks} talks and {comments} comments. "
-            f"Log in as {users[0].email} with the password {DEMO_PASSWORD!r}."
+            f"Added {speakers} speakers, {talks} talks and {comments} comments. "
+            f"Log in as {users[0].email} (admin) or {host.email} with the password "
+            f"{DEMO_PASSWORD!r}."
         )
+        if showcase_talk:
+            self.stdout.write(
+                f"{host.username}'s talk {showcase_talk.pk} has {showcase[0]} comments published "
+                f"and {showcase[1]} waiting."
+            )
 
     def create_speakers(self, count):
         # Hashing is slow on purpose, so every demo speaker shares one hash.
@@ -133,65 +237,127 @@ class Command(BaseCommand):
                     location=location,
                     bio=bio,
                     password=password,
+                    is_staff=not users,
+                    is_superuser=not users,
                 )
             )
-        users = User.objects.bulk_create(users, batch_size=1000)
-        users[0].is_staff = users[0].is_superuser = True
-        users[0].save(update_fields=["is_staff", "is_superuser"])
-        return users
+        return User.objects.bulk_create(users)
 
     def create_talks(self, rng, users, count):
+        """Insert `count` talks; return (id, author_id) of each."""
         videos = [normalize_embed(url) for url in VIDEOS]
         slides = [normalize_embed(url) for url in SLIDES]
         today = datetime.date.today()
         now = timezone.now()
-        batch, ids = [], []
-        for index in range(count):
-            venue, venue_url = VENUES[index % len(VENUES)]
-            topic = TOPICS[index % len(TOPICS)]
-            batch.append(
-                Talk(
-                    author=users[index % len(users)],
-                    title=f"{topic}" if index < len(TOPICS) else f"{topic}, part {index}",
-                    description=f"A talk about {topic.lower()} given at {venue}.",
-                    video_url=videos[index % len(videos)],
-                    slides_url=slides[index % len(slides)],
-                    venue=venue,
-                    venue_url=venue_url,
-                    date=today - datetime.timedelta(days=rng.randrange(0, 3650)),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            if len(batch) == 5000:
-                ids += [talk.pk for talk in Talk.objects.bulk_create(batch)]
-                batch = []
-        ids += [talk.pk for talk in Talk.objects.bulk_create(batch)]
-        return ids
+        before = Talk.objects.aggregate(last=models.Max("id"))["last"] or 0
 
-    def create_comments(self, rng, talk_ids, count, pending):
-        if not talk_ids:
-            return
-        # Rendering is the slow part of a comment: do each distinct body once.
-        rendered = [(body, render_markdown(body)) for body in BODIES]
-        start = timezone.now() - datetime.timedelta(days=30)
-        batch = []
-        for index in range(count):
-            body, body_html = rendered[index % len(rendered)]
-            name = NAMES[index % len(NAMES)]
-            batch.append(
-                Comment(
-                    talk_id=talk_ids[rng.randrange(len(talk_ids))],
-                    author_name=name,
-                    author_email=f"{name.lower()}{index % 50}@example.org",
-                    body=body,
-                    body_html=body_html,
-                    created_at=start + datetime.timedelta(seconds=index * 2),
-                    notify=index % 3 != 0,
-                    approved=rng.random() >= pending,
+        def rows():
+            for index in range(count):
+                venue, venue_url = VENUES[index % len(VENUES)]
+                topic = TOPICS[index % len(TOPICS)]
+                abstract = ABSTRACTS[index % len(ABSTRACTS)]
+                yield (
+                    users[index % len(users)].pk,
+                    topic if index < len(TOPICS) else f"{topic}, part {index}",
+                    abstract.format(topic=topic, topic_lower=topic.lower(), venue=venue),
+                    slides[index % len(slides)],
+                    videos[index % len(videos)],
+                    venue,
+                    venue_url,
+                    # Older than the showcase, which is today's.
+                    today - datetime.timedelta(days=rng.randrange(1, 3650)),
+                    now,
+                    now,
                 )
-            )
-            if len(batch) == 10000:
-                Comment.objects.bulk_create(batch)
-                batch = []
-        Comment.objects.bulk_create(batch)
+
+        fields = [
+            "author",
+            "title",
+            "description",
+            "slides_url",
+            "video_url",
+            "venue",
+            "venue_url",
+            "date",
+            "created_at",
+            "updated_at",
+        ]
+        insert_rows(Talk, fields, rows())
+        return list(Talk.objects.filter(id__gt=before).order_by("id").values_list("id", "author"))
+
+    def create_showcase(self, rng, host, users, approved, pending):
+        """The talk with the most discussion: `approved` comments published, `pending` waiting."""
+        talk = Talk.objects.create(
+            author=host,
+            title=SHOWCASE_TITLE,
+            description=ABSTRACTS[0].format(
+                topic=SHOWCASE_TITLE, topic_lower=SHOWCASE_TITLE.lower(), venue="DjangoCon Europe"
+            ),
+            video_url=normalize_embed(VIDEOS[0]),
+            slides_url=normalize_embed(SLIDES[0]),
+            venue="DjangoCon Europe",
+            venue_url="https://djangocon.eu/",
+            date=datetime.date.today(),
+        )
+        start = timezone.now() - datetime.timedelta(days=2)
+        # Waiting comments are the newest: they came in since the speaker last looked.
+        states = [True] * approved + [False] * pending
+        self.insert_comments(
+            rng,
+            ((talk.pk, state) for state in states),
+            users,
+            start=start,
+            step=datetime.timedelta(seconds=60),
+        )
+        return talk
+
+    def create_comments(self, rng, talks, users, count, pending, host):
+        if not talks or not count:
+            return
+        # Grouped by talk, so each talk's index entries go in together.
+        picks = sorted(rng.randrange(len(talks)) for _ in range(count))
+
+        def targets():
+            for pick in picks:
+                talk_id, author_id = talks[pick]
+                waiting = author_id != host.pk and rng.random() < pending
+                yield talk_id, not waiting
+
+        self.insert_comments(
+            rng,
+            targets(),
+            users,
+            start=timezone.now() - datetime.timedelta(days=365),
+            step=datetime.timedelta(days=365) / count,
+        )
+
+    def insert_comments(self, rng, targets, users, *, start, step):
+        """Insert comments on `targets` ((talk id, approved) pairs), one every `step`."""
+        rendered = [(body, render_markdown(body)) for body in BODIES]
+
+        def rows():
+            for index, (talk_id, approved) in enumerate(targets):
+                body, body_html = rendered[index % len(rendered)]
+                created_at = start + step * index
+                if approved and index % SPEAKER_COMMENT_EVERY == 0:
+                    author = users[index % len(users)].pk
+                    yield (talk_id, author, "", "", body, body_html, created_at, False, True)
+                    continue
+                name = NAMES[index % len(NAMES)]
+                address = rng.randrange(VISITOR_ADDRESSES)
+                email = f"{name.lower()}{address}@example.org"
+                notify = index % 3 != 0
+                yield (talk_id, None, name, email, body, body_html, created_at, notify, approved)
+
+        fields = [
+            "talk",
+            "author",
+            "author_name",
+            "author_email",
+            "body",
+            "body_html",
+            "created_at",
+            "notify",
+            "approved",
+        ]
+        insert_rows(Comment, fields, rows())

@@ -1,0 +1,641 @@
+"""`make bench`: build a database at a given scale, serve it with gunicorn, load every page.
+
+    python -m bench.run [--scale small|default|large] [--seconds 10] [--database-url URL]
+
+Every page is measured against a reference page served by the same server in the same run (50
+rows read through the ORM into a plain template), so that the ratios compare across machines.
+Results go to bench/results/<scale>-<database>.json; with both the small and large results at
+hand, the run ends with the scale comparison.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import frontend, load, mail
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "var" / "bench"
+
+SCALES = {
+    "small": {"speakers": 20, "talks": 1_000, "comments": 10_000},
+    "default": {"speakers": 20, "talks": 100_000, "comments": 1_000_000},
+    "large": {"speakers": 20, "talks": 1_000_000, "comments": 1_000_000},
+}
+SHOWCASE_APPROVED, SHOWCASE_PENDING = 100, 500
+DEEP_PAGE = 1000
+EMAILS = 10_000
+
+# Targets from the performance brief: requests/s as a share of the reference page's.
+PUBLIC_TARGET, TALK_TARGET = 0.7, 0.5
+RSS_LIMIT_MB = 120
+SEED_LIMIT_S = 120
+MAIL_TARGET = 0.5
+FIRST_LOAD_KB, FIRST_LOAD_REQUESTS = 80, 6
+# Pages compared between the small and the large scale, and the slowdown allowed.
+SCALE_PAGES = ("home", "profile", "talk")
+SCALE_LIMIT = 1.3
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    method: str
+    paths: list
+    headers: dict
+    target: float | None = None
+    body: bytes = b""
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    queries: int | None
+    rss_mb: float
+    target: float | None
+    requests: int
+    ratio: float | None = None
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    counts = {**SCALES[args.scale]}
+    for name in ("speakers", "talks", "comments"):
+        if getattr(args, name) is not None:
+            counts[name] = getattr(args, name)
+    client = args.client if args.client != "auto" else ("wrk" if load.wrk_path() else "python")
+    database_url = args.database_url or f"sqlite:///{WORK / f'{args.scale}.sqlite3'}"
+    vendor = "postgresql" if database_url.startswith(("postgres:", "postgresql:")) else "sqlite"
+    port, smtp_port = mail.free_port(), mail.free_port()
+    static_root = WORK / "static"
+    env = bench_environment(database_url, static_root, port, smtp_port)
+    os.environ.update(env)
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    say(f"Benchmark at scale {args.scale}: {counts} on {vendor}, client {client}")
+    seed_seconds = None
+    if args.reuse_db and database_exists(database_url):
+        say("Reusing the database from the last run (--reuse-db)")
+    else:
+        create_database(database_url)
+        manage("migrate", "--noinput", "-v0")
+        say("seed_demo…")
+        start = time.perf_counter()
+        manage(
+            "seed_demo",
+            f"--speakers={counts['speakers']}",
+            f"--talks={counts['talks']}",
+            f"--comments={counts['comments']}",
+            f"--showcase-approved={SHOWCASE_APPROVED}",
+            f"--showcase-pending={SHOWCASE_PENDING}",
+        )
+        seed_seconds = time.perf_counter() - start
+        say(f"seed_demo took {seed_seconds:.1f} s")
+    say("collectstatic…")
+    manage("collectstatic", "--noinput", "-v0")
+
+    import django
+
+    django.setup()
+    fixture = prepare_fixture(counts)
+    base_url = f"http://127.0.0.1:{port}"
+    server = Server(port, WORK / f"gunicorn-{args.scale}.log", workers=args.workers)
+    rows, first_load = [], None
+    with server:
+        say(f"gunicorn: {len(server.worker_pids())} workers on {base_url}")
+        reference, *pages = page_list(fixture, counts)
+        measure_page = measure_with(base_url, server, args, client)
+        rows.append(measure_page(reference, label="reference page (start)"))
+        for page in pages:
+            if args.only and page.key not in args.only:
+                continue
+            if page.key == "api_approve":
+                # One fresh comment a request, with room to spare: no call may find it approved.
+                budget = rows[0].rps * (args.warmup + args.seconds) * 1.5 + 500
+                page.paths = approval_paths(fixture, budget)
+            rows.append(measure_page(page))
+        rows.append(measure_page(reference, label="reference page (end)"))
+        first_load = frontend.first_load(base_url)
+        final_rss = server.worker_rss_mb()
+    references = [row for row in rows if row.key == "reference"]
+    reference_rps = sum(row.rps for row in references) / len(references)
+    for row in rows:
+        row.ratio = row.rps / reference_rps
+
+    mail_result = None
+    if not args.skip_mail:
+        say(f"Notification delivery: {EMAILS} emails, then smtplib…")
+        with mail.SinkServer(smtp_port) as sink:
+            mail_result = mail.measure(sink, EMAILS)
+
+    summary = {
+        "date": datetime.date.today().isoformat(),
+        "scale": args.scale,
+        "counts": counts,
+        "database": vendor,
+        "client": client,
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "workers": len(server.pids_seen),
+        "threads": server.threads,
+        "machine": machine(),
+        "seed_seconds": seed_seconds,
+        "reference_rps": reference_rps,
+        "rows": [asdict(row) for row in rows],
+        "final_rss_mb": final_rss,
+        "mail": None
+        if mail_result is None
+        else {**asdict(mail_result), "ratio": mail_result.ratio},
+        "first_load": {
+            "requests": first_load.requests,
+            "kb": first_load.wire_bytes / 1024,
+            "problems": first_load.problems,
+            "assets": [asdict(asset) for asset in [first_load.page, *first_load.assets]],
+        },
+    }
+    report(summary, rows, mail_result, first_load)
+    RESULTS.mkdir(exist_ok=True)
+    result_path = RESULTS / f"{args.scale}-{vendor}.json"
+    result_path.write_text(json.dumps(summary, indent=2) + "\n")
+    say(f"Results written to {result_path.relative_to(ROOT)}")
+    compare_scales(vendor)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=SCALES, default="default")
+    parser.add_argument("--speakers", type=int, help="Override the scale's number of speakers.")
+    parser.add_argument("--talks", type=int, help="Override the scale's number of talks.")
+    parser.add_argument("--comments", type=int, help="Override the scale's number of comments.")
+    parser.add_argument("--seconds", type=int, default=10, help="Measured time per page.")
+    parser.add_argument("--warmup", type=int, default=2, help="Unmeasured load before each.")
+    parser.add_argument("--connections", type=int, default=8, help="Concurrent connections.")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)."
+    )
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="Where to build the database (it is wiped): default var/bench/<scale>.sqlite3; "
+        "also read from BENCH_DATABASE_URL, never from DATABASE_URL.",
+    )
+    parser.add_argument(
+        "--reuse-db", action="store_true", help="Keep the last run's database if there is one."
+    )
+    parser.add_argument("--only", nargs="*", help="Measure only these pages (keys), for tuning.")
+    parser.add_argument("--skip-mail", action="store_true", help="Leave out the email benchmark.")
+    return parser.parse_args(argv)
+
+
+def say(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --- Environment and database --------------------------------------------------------------
+
+
+def bench_environment(database_url, static_root, port, smtp_port):
+    """Production settings on loopback: every variable set here, so .env cannot change them."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CSRF_TRUSTED_ORIGINS": "",
+        # Loopback has no TLS to redirect to.
+        "SECURE_SSL_REDIRECT": "false",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "DATABASE_URL": database_url,
+        "CONN_MAX_AGE": "60",
+        "CACHE_URL": "locmemcache://talks",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "DEFAULT_FROM_EMAIL": f"Talks <{mail.SENDER}>",
+        "SERVER_EMAIL": f"Talks <{mail.SENDER}>",
+        "ADMINS": "",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "MAIL_FLUSH_INTERVAL": "3600",
+        "TALKS_PER_PAGE": "50",
+        "COMMENTS_PER_PAGE": "100",
+        "COMMENT_RATE_LIMIT": "10/m",
+        "API_TOKEN_MAX_AGE": "3600",
+        "AXES_FAILURE_LIMIT": "5",
+        "AXES_COOLOFF_MINUTES": "15",
+        "STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        # Recycling workers would restart them mid-measurement and hide a leak from the RSS column.
+        "GUNICORN_MAX_REQUESTS": "0",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def _postgres_admin(url):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        autocommit=True,
+    ), parts.path.lstrip("/")
+
+
+def database_exists(url):
+    if url.startswith("sqlite:"):
+        return Path(urlsplit(url).path).exists()
+    admin, name = _postgres_admin(url)
+    with admin:
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+
+
+def create_database(url):
+    """An empty database at `url`, whatever was there before."""
+    if url.startswith("sqlite:"):
+        path = Path(urlsplit(url).path)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    admin, name = _postgres_admin(url)
+    with admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- Fixture: who requests what ------------------------------------------------------------
+
+
+@dataclass
+class Fixture:
+    showcase_id: int
+    speaker_username: str
+    speaker_cookie: str
+    speaker_token: str
+    approval_talk_ids: list
+
+
+def prepare_fixture(counts):
+    """Find the showcase talk and its speaker, and log the speaker in (a session and a token)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from talks.api.auth import issue_token
+    from talks.management.commands.seed_demo import SHOWCASE_TITLE
+    from talks.models import Talk
+
+    showcase = Talk.objects.select_related("author").get(title=SHOWCASE_TITLE)
+    speaker = showcase.author
+    browser = Client()
+    browser.force_login(speaker, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+    # The approvals run on the speaker's other talks, not on the showcase the pages show.
+    approval_talks = list(
+        Talk.objects.filter(author=speaker)
+        .exclude(pk=showcase.pk)
+        .order_by("-date", "-id")
+        .values_list("id", flat=True)[:200]
+    )
+    connection.close()
+    return Fixture(showcase.pk, speaker.username, cookie, issue_token(speaker), approval_talks)
+
+
+def approval_paths(fixture, count):
+    """Fresh pending comments for the API to approve, one per request, spread over talks."""
+    from django.db import connection
+
+    from talks.management.commands.seed_demo import BODIES
+    from talks.markdown import render_markdown
+    from talks.models import Comment
+
+    body_html = render_markdown(BODIES[0])
+    count = int(count)
+    talks = fixture.approval_talk_ids
+    created = Comment.objects.bulk_create(
+        Comment(
+            talk_id=talks[index % len(talks)],
+            author_name="Reader",
+            author_email=f"reader{index % 500}@example.org",
+            body=BODIES[0],
+            body_html=body_html,
+            notify=index % 2 == 0,
+            approved=False,
+        )
+        for index in range(count)
+    )
+    connection.close()
+    return [f"/api/1.0/comments/{comment.pk}" for comment in created]
+
+
+def page_list(fixture, counts):
+    last_page = max(1, -(-counts["talks"] // 50))
+    deep = min(DEEP_PAGE, last_page)
+    speaker = {"Cookie": fixture.speaker_cookie}
+    talk = f"/talk/{fixture.showcase_id}/"
+    return [
+        Page("reference", "reference page", "GET", ["/bench/reference/"], {}),
+        Page("home", "/ (page 1)", "GET", ["/"], {}, PUBLIC_TARGET),
+        Page("deep", f"/?page={deep}", "GET", [f"/?page={deep}"], {}, PUBLIC_TARGET),
+        Page(
+            "profile",
+            "speaker profile",
+            "GET",
+            [f"/user/{fixture.speaker_username}/"],
+            {},
+            PUBLIC_TARGET,
+        ),
+        Page("talk", "talk, 100 comments (visitor)", "GET", [talk], {}, TALK_TARGET),
+        Page("talk_speaker", "talk, 100 comments (its speaker)", "GET", [talk], speaker),
+        Page(
+            "moderate", f"/moderate/ ({SHOWCASE_PENDING} pending)", "GET", ["/moderate/"], speaker
+        ),
+        Page("feed", "Atom feed", "GET", ["/feeds/talks/"], {}, PUBLIC_TARGET),
+        Page(
+            "api_approve",
+            "API approve (PUT)",
+            "PUT",
+            [],
+            {
+                "Authorization": f"Bearer {fixture.speaker_token}",
+                "Content-Type": "application/json",
+            },
+        ),
+    ]
+
+
+# --- Server --------------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn with the production configuration (gunicorn.conf.py) and the bench settings."""
+
+    def __init__(self, port, log_path, *, workers=None):
+        self.port = port
+        self.log_path = log_path
+        self.env = {**os.environ}
+        if workers:
+            self.env["WEB_CONCURRENCY"] = str(workers)
+        self.threads = int(self.env.get("GUNICORN_THREADS") or 2)
+        self.process = None
+        self.pids_seen = set()
+
+    def __enter__(self):
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()}")
+            try:
+                status, _, _ = load.fetch(f"http://127.0.0.1:{self.port}", "GET", "/health/")
+            except OSError:
+                status = None
+            if status == 200 and len(self.worker_pids()) >= self.expected_workers():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}")
+
+    def __exit__(self, *exc_info):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def expected_workers(self):
+        return int(self.env.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
+
+    def worker_pids(self):
+        """The master's children, read from /proc."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name is in parentheses and may hold spaces: the ppid follows it.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                pids.append(int(entry.name))
+        self.pids_seen.update(pids)
+        return pids
+
+    def worker_rss_mb(self):
+        """The largest resident set of the workers, in MB (VmRSS from /proc/<pid>/status)."""
+        largest = 0
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    largest = max(largest, int(line.split()[1]))
+        return largest / 1024
+
+
+def measure_with(base_url, server, args, client):
+    def measure(page, *, label=None):
+        label = label or page.label
+        say(f"{label}…")
+        target = load.Target(page.method, page.paths, page.headers, page.body)
+        # One request alone, for its status and its query count.
+        sample_path = page.paths.pop(0) if page.method != "GET" else page.paths[0]
+        status, headers, body = load.fetch(
+            base_url, page.method, sample_path, headers=page.headers, body=page.body
+        )
+        if status != 200:
+            raise RuntimeError(f"{label}: {page.method} {sample_path} answered {status}: {body!r}")
+        queries = headers.get("X-Bench-Queries")
+        if args.warmup:
+            warm = load.run(
+                base_url,
+                target,
+                seconds=args.warmup,
+                connections=args.connections,
+                client=client,
+            )
+            if page.method != "GET":
+                del page.paths[: warm.requests + args.connections]
+        result = load.run(
+            base_url, target, seconds=args.seconds, connections=args.connections, client=client
+        )
+        if result.bad_status or result.socket_errors:
+            raise RuntimeError(
+                f"{label}: {result.bad_status} error responses and {result.socket_errors} socket "
+                f"errors in {result.requests} requests; see {server.log_path}"
+            )
+        return Row(
+            key=page.key,
+            label=label,
+            rps=result.rps,
+            p50_ms=result.p50_ms,
+            p99_ms=result.p99_ms,
+            queries=int(queries) if queries is not None else None,
+            rss_mb=server.worker_rss_mb(),
+            target=page.target,
+            requests=result.requests,
+        )
+
+    return measure
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} x {model}, Python {platform.python_version()}"
+
+
+def verdict(ok):
+    return "ok" if ok else "MISSED"
+
+
+def report(summary, rows, mail_result, first_load):
+    counts = summary["counts"]
+    out = [
+        "",
+        f"Talks benchmark, {summary['date']}: {counts['speakers']:,} speakers, "
+        f"{counts['talks']:,} talks, {counts['comments']:,} comments ({summary['scale']}), "
+        f"{summary['database']}",
+        f"gunicorn {summary['workers']} workers x {summary['threads']} threads, "
+        f"{summary['client']} with {summary['connections']} connections for "
+        f"{summary['seconds']:g} s a page, on {summary['machine']}",
+        "",
+        f"| {'page':<34} | {'req/s':>7} | {'x ref':>6} | {'target':>6} | {'p50 ms':>7} | "
+        f"{'p99 ms':>7} | {'queries':>7} | {'RSS MB':>6} |",
+        f"|{'-' * 36}|{'-' * 9}:|{'-' * 7}:|{'-' * 7}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|"
+        f"{'-' * 7}:|",
+    ]
+    for row in rows:
+        target = f"≥ {row.target:g}" if row.target else ""
+        mark = "" if not row.target else (" " if row.ratio >= row.target else "!")
+        queries = "" if row.queries is None else str(row.queries)
+        out.append(
+            f"| {row.label:<34} | {row.rps:>7.0f} | {row.ratio:>5.2f}{mark} | {target:>6} | "
+            f"{row.p50_ms:>7.1f} | {row.p99_ms:>7.1f} | {queries:>7} | {row.rss_mb:>6.0f} |"
+        )
+    out.append("")
+    missed = [row.label for row in rows if row.target and row.ratio < row.target]
+    out.append(
+        f"Pages at their target share of the reference's requests/s: "
+        f"{verdict(not missed)}{' (missed: ' + ', '.join(missed) + ')' if missed else ''}"
+    )
+    final_rss = summary["final_rss_mb"]
+    out.append(
+        f"Largest worker RSS after the run: {final_rss:.0f} MB "
+        f"(limit {RSS_LIMIT_MB} MB): {verdict(final_rss <= RSS_LIMIT_MB)}"
+    )
+    if summary["seed_seconds"] is not None:
+        out.append(
+            f"seed_demo: {summary['seed_seconds']:.0f} s "
+            f"(limit {SEED_LIMIT_S} s at the default scale): "
+            f"{verdict(summary['seed_seconds'] < SEED_LIMIT_S)}"
+        )
+    if mail_result is not None:
+        out.append(
+            f"Notification delivery, {mail_result.emails:,} emails of {mail_result.message_bytes:,}"
+            f" bytes over one connection: flush {mail_result.flush_rate:,.0f}/s, plain smtplib "
+            f"{mail_result.smtplib_rate:,.0f}/s, ratio {mail_result.ratio:.2f} "
+            f"(target ≥ {MAIL_TARGET}): {verdict(mail_result.ratio >= MAIL_TARGET)}"
+        )
+    kb = first_load.wire_bytes / 1024
+    ok = kb <= FIRST_LOAD_KB and first_load.requests <= FIRST_LOAD_REQUESTS
+    out.append(
+        f"Home page first load: {first_load.requests} requests, {kb:.1f} KB on the wire "
+        f"(limit {FIRST_LOAD_REQUESTS} requests, {FIRST_LOAD_KB} KB): {verdict(ok)}"
+    )
+    for asset in [first_load.page, *first_load.assets]:
+        out.append(
+            f"    {asset.url:<60} {asset.status} {asset.encoding:<8} "
+            f"{asset.wire_bytes / 1024:>6.1f} KB  {asset.cache_control}"
+        )
+    out.append(
+        "Static files hashed, cached a year as immutable, no render-blocking script: "
+        + ("ok" if not first_load.problems else "MISSED: " + "; ".join(first_load.problems))
+    )
+    print("\n".join(out), flush=True)
+
+
+def compare_scales(vendor):
+    """The small and large runs side by side, when both have been made on this database."""
+    paths = [RESULTS / f"{scale}-{vendor}.json" for scale in ("small", "large")]
+    if not all(path.exists() for path in paths):
+        return
+    small, large = (json.loads(path.read_text()) for path in paths)
+    small_rows = {row["key"]: row for row in small["rows"]}
+    large_rows = {row["key"]: row for row in large["rows"]}
+    out = [
+        "",
+        f"Scale comparison ({vendor}): {small['counts']['talks']:,} talks ({small['date']}) "
+        f"against {large['counts']['talks']:,} talks ({large['date']})",
+        "",
+        f"| {'page':<34} | {'small req/s':>11} | {'large req/s':>11} | {'slowdown':>8} |",
+        f"|{'-' * 36}|{'-' * 12}:|{'-' * 12}:|{'-' * 9}:|",
+    ]
+    for key in ("reference", *SCALE_PAGES):
+        if key not in small_rows or key not in large_rows:
+            continue
+        # Each run's own reference absorbs a change of machine load between the two runs.
+        before = small_rows[key]["ratio"]
+        after = large_rows[key]["ratio"]
+        slowdown = before / after if after else float("inf")
+        mark = "" if key == "reference" or slowdown <= SCALE_LIMIT else " !"
+        out.append(
+            f"| {small_rows[key]['label']:<34} | {small_rows[key]['rps']:>11.0f} | "
+            f"{large_rows[key]['rps']:>11.0f} | {slowdown:>7.2f}x{mark} |"
+        )
+    out.append(
+        f"(slowdown: the page's share of its run's reference, small over large; ≤ {SCALE_LIMIT})"
+    )
+    print("\n".join(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()
