@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-browser lint format check clean
+.PHONY: run test test-browser lint format check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ check: $(VENV)/.installed-dev .env
 	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-for-django \
 		ALLOWED_HOSTS=talks.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+## bench: load every page on gunicorn with production settings and print the table (README,
+## "Performance"); SCALE=small|default|large, BENCH_SECONDS per page, BENCH_ARGS for the rest
+SCALE ?= default
+BENCH_SECONDS ?= 10
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
