@@ -219,3 +219,38 @@ def test_the_worker_runs_the_delayed_flush_once_the_interval_has_passed(site):
 
     assert review["To"] == "john@example.com"
     assert 3 <= waited < 3 + 10
+
+
+def test_the_send_notifications_loop_delivers_and_stops_cleanly_on_sigterm(live_database, tmp_path):
+    """The operator's worker of last resort: no task queue at all, only the command."""
+    with running_smtp_server() as smtp:
+        env = {
+            "DATABASE_URL": live_database.url,
+            "SITE_URL": SITE_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "MAIL_FLUSH_INTERVAL": "0",
+            # A queue nobody works: only the command can send these emails.
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        }
+        live_database.run(
+            """
+            from conftest import make_comment, make_talk, make_user
+            talk = make_talk(make_user("john", name="John Doe"))
+            make_comment(talk, author_name="Ann", author_email="ann@example.org")
+            make_comment(talk, author_name="Bob", author_email="bob@example.org", notify=False)
+            """,
+            **{key: value for key, value in env.items() if key != "DATABASE_URL"},
+        )
+        loop = Worker(
+            ["send_notifications", "--loop", "--every", "0.2"],
+            server_env(**env),
+            tmp_path / "loop.log",
+        )
+        try:
+            [message] = wait_for_mail(smtp, 1)
+        finally:
+            loop.stop()
+
+    assert message["To"] == "ann@example.org"
+    assert loop.process.returncode == 0
+    assert "Sent 1 email; 0 failed, 0 waiting." in loop.log()

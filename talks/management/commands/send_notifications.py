@@ -1,6 +1,6 @@
 import datetime
 import signal
-import time
+import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -37,21 +37,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, everything, loop, every, **options):
-        self.running = True
+        self.stopping = threading.Event()
         if loop:
+            # A signal ends the pause, never a flush: an email the server has accepted is
+            # always marked sent before the command exits.
             signal.signal(signal.SIGTERM, self.stop)
-        try:
-            while True:
-                self.flush(everything=everything)
-                if not (loop and self.running):
-                    return
-                time.sleep(every)
-        except KeyboardInterrupt:
-            return
+            signal.signal(signal.SIGINT, self.stop)
+        while True:
+            self.flush(everything=everything)
+            if not loop or self.stopping.wait(every):
+                return
 
     def stop(self, signum, frame):
-        self.running = False
-        raise KeyboardInterrupt
+        self.stopping.set()
 
     def flush(self, *, everything):
         now = timezone.now()
