@@ -1,5 +1,6 @@
 """The API's endpoints: approve or delete a comment, and get a token."""
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate as check_password
 from django.http import JsonResponse
@@ -60,6 +61,13 @@ class CommentView(ApiView):
         return JsonResponse({"status": "ok", "pending": Comment.objects.pending_counts(user)})
 
 
+class TokenRequestForm(forms.Form):
+    """What a token request holds; validated like the login form (no NUL bytes, a real email)."""
+
+    email = forms.EmailField(max_length=254)
+    password = forms.CharField(strip=False, max_length=4096)
+
+
 class TokenView(ApiView):
     """POST `{"email": ..., "password": ...}` → `{"token": ..., "expires_in": seconds}`."""
 
@@ -67,11 +75,17 @@ class TokenView(ApiView):
 
     def post(self, request):
         body = auth.read_json(request) or {}
-        email, password = body.get("email"), body.get("password")
-        if not isinstance(email, str) or not isinstance(password, str) or not email:
+        if not all(isinstance(body.get(name), str) for name in ("email", "password")):
             raise ApiError(400, 'Send {"email": "...", "password": "..."} as JSON.')
+        form = TokenRequestForm(body)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise ApiError(400, f"{field}: {errors[0]}")
         # The login throttle (django-axes) counts these attempts like the login form's.
-        user = check_password(request, username=email, password=password)
+        credentials = form.cleaned_data
+        user = check_password(
+            request, username=credentials["email"], password=credentials["password"]
+        )
         if getattr(request, "axes_locked_out", False):
             # Answer the lockout here, in JSON; left set, the flag makes axes' middleware
             # replace this response with its HTML lockout page.

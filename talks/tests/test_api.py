@@ -320,6 +320,24 @@ def test_a_token_request_with_a_lone_surrogate_is_400(client, john, field):
     assert_error(response, 400, "The request body is not valid JSON.")
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"email": "a\x00b@example.com", "password": "x"}, "email: Enter a valid email address."),
+        ({"email": "not an address", "password": "x"}, "email: Enter a valid email address."),
+        ({"email": "", "password": "x"}, "email: This field is required."),
+        (
+            {"email": "john@example.com", "password": "a\x00b"},
+            "password: Null characters are not allowed.",
+        ),
+    ],
+)
+def test_a_malformed_token_request_is_400_before_any_lookup(client, john, body, message):
+    response = call(client, "POST", "/api/1.0/tokens", body)
+
+    assert_error(response, 400, message)
+
+
 def test_the_tokens_endpoint_only_accepts_post(client, db):
     response = client.get("/api/1.0/tokens")
 
