@@ -57,6 +57,8 @@ SCRUBBED = {
     "AXES_FAILURE_LIMIT",
     "COMMENTS_PER_PAGE",
     "CONN_MAX_AGE",
+    # Set by the browser tests' conftest for Playwright; `check --deploy` rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEFAULT_FROM_EMAIL",
     "MAIL_FLUSH_INTERVAL",
     "SECURE_HSTS_SECONDS",
