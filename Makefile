@@ -31,8 +31,12 @@ run: $(VENV)/.installed-prod .env
 test: $(VENV)/.installed-dev .env
 	$(BIN)/pytest
 
-## test-browser: only the real-browser tests, failing (not skipping) when Chromium is missing
-test-browser: $(VENV)/.installed-dev .env
+# axe-core for the accessibility scan, at the version package-lock.json pins.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+## test-browser: only the real-browser tests, failing (not skipping) when Chromium or axe-core is missing
+test-browser: $(VENV)/.installed-dev .env node_modules/.package-lock.json
 	TALKS_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser
 
 lint: $(VENV)/.installed-dev
@@ -57,4 +61,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules
