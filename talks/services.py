@@ -15,11 +15,13 @@ class CommentStateError(Exception):
 
 @transaction.atomic
 def create_comment(*, talk, body, user=None, author_name="", author_email="", notify=True):
-    """Store a comment: a logged-in user's is published at once, a visitor's waits for review."""
+    """Store a comment: a logged-in user's is published at once, a visitor's waits for review.
+
+    A user's comment subscribes their account to the talk, as the original app's recipient rule
+    expects; the unsubscribe link in the emails turns that off like a visitor's box.
+    """
     if user is not None and user.is_authenticated:
-        return Comment.objects.create(
-            talk=talk, author=user, body=body, notify=False, approved=True
-        )
+        return Comment.objects.create(talk=talk, author=user, body=body, approved=True)
     return Comment.objects.create(
         talk=talk,
         author_name=author_name,

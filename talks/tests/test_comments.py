@@ -60,7 +60,7 @@ def test_user_comment_is_published_at_once_and_the_page_goes_to_it(david_client,
     response = david_client.post(post_url(talk), {"body": "Thanks!"}, follow=True)
 
     comment = Comment.objects.get()
-    assert (comment.author.username, comment.approved, comment.notify) == ("david", True, False)
+    assert (comment.author.username, comment.approved, comment.notify) == ("david", True, True)
     assert response.redirect_chain == [(f"/talk/{talk.pk}/#comment-{comment.pk}", 302)]
     assert flashes(response) == [USER_POSTED]
     assert comment_ids(response) == [comment.pk]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conftest import make_comment, make_talk, make_user
 from talks.models import Comment, OutboxEmail, Recipient
+from talks.services import approve_comment, create_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,16 @@ def test_a_user_whose_comments_all_have_notify_off_is_not_told(talk, david):
     new = make_comment(talk, author_name="New", author_email="new@example.org")
 
     assert new.recipients() == []
+
+
+def test_a_speaker_who_commented_through_the_site_hears_of_the_next_published_comment(talk, david):
+    create_comment(talk=talk, user=david, body="Thanks!")
+    visitor = create_comment(
+        talk=talk, body="Me too", author_name="New", author_email="new@example.org"
+    )
+    approve_comment(visitor)
+
+    assert visitor.recipients() == [Recipient("david@example.com", "David")]
 
 
 def test_comments_on_other_talks_subscribe_nobody_here(talk, john):
