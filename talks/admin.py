@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.text import Truncator
 
 from . import services
-from .models import Comment, Talk
+from .models import Comment, OutboxEmail, Talk
 
 
 @admin.register(Talk)
@@ -77,3 +77,37 @@ class CommentAdmin(admin.ModelAdmin):
                 continue  # approved or deleted by someone else since the list was shown
             approved += 1
         self.message_user(request, f"Approved {approved} comment{'s' if approved != 1 else ''}.")
+
+
+class SentFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Pending"), ("sent", "Sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.pending()
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """What the worker has sent and what still waits (with the last delivery error)."""
+
+    list_display = ("address", "kind", "talk", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (SentFilter, "kind")
+    list_select_related = ("talk",)
+    search_fields = ("address",)
+    ordering = ("-created_at", "-id")
+    readonly_fields = [field.name for field in OutboxEmail._meta.fields] + ["comments"]
+
+    def has_add_permission(self, request):
+        # Rows are written only with their comment, in the same transaction.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
