@@ -11,7 +11,6 @@ import contextlib
 import http.client
 import json as jsonlib
 import os
-import re
 import shutil
 import signal
 import socket
@@ -25,7 +24,6 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +67,6 @@ SCRUBBED = {
     "TRUSTED_PROXY_COUNT",
     "WEB_CONCURRENCY",
 }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(**overrides):
@@ -216,12 +208,15 @@ class Server:
     """A gunicorn process serving the site with production settings."""
 
     def __init__(self, *, log_path, workers=1, threads=1, **env):
-        self.port = free_port()
+        # Listening before gunicorn starts, and handing it the socket, leaves no moment in which
+        # another process could take the port.
+        self.socket = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.socket.set_inheritable(True)
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = server_env(
-            PORT=self.port,
-            HOST="127.0.0.1",
+            GUNICORN_BIND=f"fd://{self.socket.fileno()}",
             WEB_CONCURRENCY=workers,
             GUNICORN_THREADS=threads,
             **env,
@@ -237,7 +232,9 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                pass_fds=[self.socket.fileno()],
             )
+        self.socket.close()
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -385,13 +382,3 @@ class HttpClient:
         response = self.post("/auth/login/", {"username": email, "password": password})
         assert response.status == 302, response
         return response
-
-
-def hashed_static_urls(html):
-    """The /static/… URLs a page links, in order."""
-    return re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
-
-
-def settings_summary():
-    """The database the suite runs on, for skip reasons and messages."""
-    return settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
