@@ -91,6 +91,7 @@ def test_no_page_breaks_the_content_security_policy(page, site, john, susan):
         "/auth/password-reset/",
         unsubscribe,
         "/no-such-page/",
+        "/user/%00/",  # the 400 page
     ]
     for path in visitor_pages:
         watcher.visit(path)
