@@ -29,11 +29,15 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    # Every alias: the default one (rate limits) and the rendered fragments, whose keys do not
+    # cover settings a test overrides, such as SITE_URL in feeds.
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def make_user(username, *, admin=False, **fields):

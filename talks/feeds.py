@@ -4,17 +4,22 @@ Every link in them is absolute from SITE_URL, so the Host header of a request ne
 a feed (or a reader's cache of it).
 """
 
+import copy
 import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
+from django.utils.http import http_date
 
 from accounts.models import User
 
+from .fragments import fingerprint, fragment_cache
 from .links import absolute_url
 from .models import Talk
 
@@ -36,6 +41,41 @@ class AtomFeed(Atom1Feed):
 
     def add_item(self, *args, **kwargs):
         super().add_item(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+
+
+class CachedFeed(Feed):
+    """A feed written once per distinct content, then served from the fragment cache.
+
+    The key is a digest of the feed's object and items (talks/fragments.py), fetched on every
+    request: a new, edited or deleted item changes it, so the next response has it.
+    """
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404("Feed object does not exist.") from None
+        # Feed's own dispatch between items() and items(obj).
+        items = list(self._get_dynamic_attr("items", obj))
+        key = f"feed.{type(self).__qualname__}.{fingerprint(obj, items)}"
+        cached = fragment_cache().get(key)
+        if cached is None:
+            # A copy per request (the view instance is shared by threads) whose `items` are the
+            # rows just fetched: Feed reads a plain attribute as it is, so no second query.
+            feed = copy.copy(self)
+            feed.items = items
+            feedgen = feed.get_feed(obj, request)
+            cached = (
+                feedgen.content_type,
+                http_date(feedgen.latest_post_date().timestamp()),
+                feedgen.writeString("utf-8"),
+            )
+            fragment_cache().set(key, cached)
+        content_type, last_modified, body = cached
+        response = HttpResponse(body, content_type=content_type)
+        # As Feed sets it, for ConditionalGetMiddleware and readers' caches.
+        response.headers["Last-Modified"] = last_modified
+        return response
 
 
 class TalkFeedMixin:
@@ -64,7 +104,7 @@ class TalkFeedMixin:
         return talk.updated_at
 
 
-class TimelineFeed(TalkFeedMixin, Feed):
+class TimelineFeed(TalkFeedMixin, CachedFeed):
     title = "Talks"
     subtitle = "The newest talks"
 
@@ -78,7 +118,7 @@ class TimelineFeed(TalkFeedMixin, Feed):
         return Talk.objects.timeline()[:FEED_LENGTH]
 
 
-class SpeakerFeed(TalkFeedMixin, Feed):
+class SpeakerFeed(TalkFeedMixin, CachedFeed):
     def get_object(self, request, username):
         return get_object_or_404(User, username=username)
 
@@ -95,7 +135,7 @@ class SpeakerFeed(TalkFeedMixin, Feed):
         return Talk.objects.by(speaker)[:FEED_LENGTH]
 
 
-class TalkCommentsFeed(Feed):
+class TalkCommentsFeed(CachedFeed):
     feed_type = AtomFeed
 
     def get_object(self, request, pk):

@@ -1,0 +1,79 @@
+"""Rendered fragments cached under a digest of what they show, so that none is ever stale.
+
+A page fetches its rows anyway (one indexed query); what costs is rendering them. The cache key
+of a fragment is a digest of every value it renders, taken from the rows just fetched: a new
+talk, an edit, an approval or a deletion changes those rows, hence the key, and the very next
+request renders afresh. Nothing is invalidated, so no signal or write path can forget to.
+
+The cache is CACHES["template_fragments"] (Django's `{% cache %}` tag uses it too): memory in
+each process, bounded in entries, separate from the default cache so that pages can never push
+rate-limit counters out.
+"""
+
+import dataclasses
+import datetime
+import decimal
+import hashlib
+
+from django import forms
+from django.core.cache import caches
+from django.db.models import Model
+
+# Related objects are followed this deep (a comment's author, a talk's author).
+_MAX_DEPTH = 3
+_SCALARS = (str, int, float, bool, type(None), datetime.date, datetime.time, decimal.Decimal)
+
+
+def fragment_cache():
+    return caches["template_fragments"]
+
+
+def fingerprint(*values):
+    """A digest of `values`: model instances (every loaded field, and the related objects
+    loaded with them), pages and lists of them, unbound forms, and plain scalars."""
+    parts = tuple(_parts(value, 0) for value in values)
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _parts(value, depth):
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, Model):
+        return _instance_parts(value, depth)
+    if isinstance(value, list | tuple):
+        return tuple(_parts(item, depth) for item in value)
+    if isinstance(value, forms.BaseForm):
+        if value.is_bound:
+            raise ValueError("A bound form shows what was posted: render it, do not cache it.")
+        initial = tuple(
+            (name, repr(value.get_initial_for_field(field, name)))
+            for name, field in value.fields.items()
+        )
+        return (type(value).__qualname__, value.prefix, initial)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__qualname__,
+            tuple(_parts(getattr(value, field.name), depth) for field in dataclasses.fields(value)),
+        )
+    raise TypeError(f"Cannot fingerprint a {type(value).__name__}: pass what the fragment shows.")
+
+
+def _instance_parts(instance, depth):
+    if depth >= _MAX_DEPTH:
+        return (instance._meta.label, instance.pk)
+    loaded = instance.__dict__
+    try:
+        fields = tuple(loaded[field.attname] for field in instance._meta.concrete_fields)
+    except KeyError as missing:
+        # A deferred field would be read during rendering, after the key was made.
+        raise ValueError(f"{instance._meta.label} was loaded without {missing}.") from None
+    related = tuple(
+        (name, _parts(other, depth + 1))
+        for name, other in sorted(instance._state.fields_cache.items())
+        if other is None or isinstance(other, Model)
+    )
+    prefetched = tuple(
+        (name, tuple(_parts(other, depth + 1) for other in queryset))
+        for name, queryset in sorted(getattr(instance, "_prefetched_objects_cache", {}).items())
+    )
+    return (instance._meta.label, fields, related, prefetched)

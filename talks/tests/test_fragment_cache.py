@@ -1,0 +1,205 @@
+"""Cached fragments are never stale: what changes in the database shows on the very next request.
+
+Each test first proves the fragment is served from the cache (the second request renders none
+of the templates inside it), then changes the data the way the site does and looks again.
+"""
+
+import datetime
+
+import pytest
+from django import forms
+from django.test import Client
+
+from conftest import make_comment, make_talk, make_user
+from talks import services
+from talks.api.auth import issue_token
+from talks.forms import CommentForm
+from talks.fragments import fingerprint
+from talks.models import Comment, Talk
+
+
+def templates(response):
+    return [template.name for template in response.templates]
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def timeline(client, talk):
+    """The home page rendered once, so that its list is in the cache."""
+    assert "includes/_pager.html" in templates(client.get("/"))
+    return talk
+
+
+def test_the_second_visitor_gets_the_timeline_from_the_cache(client, talk):
+    first = client.get("/")
+    second = Client().get("/")
+
+    assert "includes/_pager.html" in templates(first)
+    assert "includes/_pager.html" not in templates(second)
+    assert text(second) == text(first)
+
+
+def test_a_new_talk_is_on_the_cached_timeline_at_once(client, timeline, david):
+    make_talk(david, title="A brand new talk", date=datetime.date(2024, 5, 1))
+
+    assert "A brand new talk" in text(client.get("/"))
+    assert "A brand new talk" in text(client.get("/feeds/talks/"))
+    assert "A brand new talk" in text(client.get("/user/david/"))
+
+
+def test_an_edited_talk_shows_its_new_title_at_once(john_client, client, timeline):
+    client.get(f"/user/{timeline.author.username}/")
+    response = john_client.post(
+        f"/talk/{timeline.pk}/edit/",
+        {"title": "Django by Example", "venue": "PyCon", "date": "2014-04-11"},
+    )
+    assert response.status_code == 302
+
+    assert "Django by Example" in text(client.get("/"))
+    assert "Django by Example" in text(client.get(f"/user/{timeline.author.username}/"))
+
+
+def test_a_change_made_behind_the_models_back_shows_at_once(client, timeline):
+    # QuerySet.update() skips save() and auto_now: the key is made from the values themselves.
+    Talk.objects.filter(pk=timeline.pk).update(title="Renamed by SQL")
+
+    assert "Renamed by SQL" in text(client.get("/"))
+
+
+def test_a_deleted_talk_leaves_the_cached_timeline_and_feed_at_once(client, timeline):
+    client.get("/feeds/talks/")
+    timeline.delete()
+
+    assert "Flask by Example" not in text(client.get("/"))
+    assert "Flask by Example" not in text(client.get("/feeds/talks/"))
+
+
+def test_a_speakers_new_name_shows_on_the_cached_timeline_at_once(john_client, client, timeline):
+    response = john_client.post("/profile/edit/", {"name": "Johnny Flask", "location": ""})
+    assert response.status_code == 302
+
+    assert "Johnny Flask" in text(client.get("/"))
+
+
+@pytest.fixture
+def thread(client, talk):
+    """The talk page with one published comment and one waiting, rendered once for a visitor."""
+    make_comment(talk, body="Published already")
+    waiting = make_comment(talk, approved=False, body="Waiting for **review**")
+    assert "talks/_comment.html" in templates(client.get(talk.get_absolute_url()))
+    return waiting
+
+
+def test_the_second_visitor_gets_the_comments_from_the_cache(client, talk, thread):
+    response = Client().get(talk.get_absolute_url())
+
+    assert "talks/_comment.html" not in templates(response)
+    assert "Published already" in text(response)
+    assert "Waiting for" not in text(response)
+
+
+def test_an_approved_comment_is_on_the_cached_talk_page_at_once(client, talk, thread):
+    services.approve_comment(Comment.objects.get(pk=thread.pk))
+
+    assert "Waiting for <strong>review</strong>" in text(client.get(talk.get_absolute_url()))
+    assert "Waiting for" in text(client.get(f"/feeds/talk/{talk.pk}/comments/"))
+
+
+def test_a_comment_approved_through_the_api_is_on_the_cached_page_at_once(
+    client, john, talk, thread
+):
+    response = Client().put(
+        f"/api/1.0/comments/{thread.pk}", headers={"Authorization": f"Bearer {issue_token(john)}"}
+    )
+    assert response.status_code == 200
+
+    assert "Waiting for <strong>review</strong>" in text(client.get(talk.get_absolute_url()))
+
+
+def test_a_deleted_comment_leaves_the_cached_talk_page_at_once(client, talk, thread):
+    published = Comment.objects.get(body="Published already")
+    client.get(f"/feeds/talk/{talk.pk}/comments/")
+    published.delete()
+
+    assert "Published already" not in text(client.get(talk.get_absolute_url()))
+    assert "Published already" not in text(client.get(f"/feeds/talk/{talk.pk}/comments/"))
+
+
+def test_the_talks_speaker_never_gets_a_readers_cached_copy(john_client, client, talk, thread):
+    response = john_client.get(talk.get_absolute_url())
+
+    assert "talks/_comment.html" in templates(response)
+    assert "Waiting for <strong>review</strong>" in text(response)
+    assert "visitor@example.org" in text(response)
+
+
+def test_a_moderators_buttons_carry_the_token_of_their_own_request(
+    john_client, talk, thread, susan
+):
+    def tokens(client):
+        html = text(client.get(talk.get_absolute_url()))
+        marker = 'name="csrfmiddlewaretoken" value="'
+        return [part.split('"', 1)[0] for part in html.split(marker)[1:]]
+
+    admin = Client()
+    admin.force_login(susan)
+    susans, johns = tokens(admin), tokens(john_client)
+
+    # The navbar's logout, the comment form, the approve and delete buttons: this request's.
+    assert len(johns) == 4
+    assert len(set(johns)) == 1
+    assert set(johns).isdisjoint(susans)
+
+
+# --- The digest itself ----------------------------------------------------------------------
+
+
+def test_the_digest_changes_with_any_loaded_field_and_with_related_rows(john, talk):
+    talk = Talk.objects.select_related("author").get(pk=talk.pk)
+    before = fingerprint([talk])
+
+    assert fingerprint([Talk.objects.select_related("author").get(pk=talk.pk)]) == before
+    talk.venue = "EuroPython"
+    assert fingerprint([talk]) != before
+    talk.venue = "PyCon"
+    talk.author.name = "Someone else"
+    assert fingerprint([talk]) != before
+
+
+def test_a_row_loaded_without_some_fields_cannot_be_fingerprinted(talk):
+    with pytest.raises(ValueError, match="loaded without"):
+        fingerprint(Talk.objects.only("title").get(pk=talk.pk))
+
+
+def test_a_bound_form_cannot_be_fingerprinted(talk):
+    from django.contrib.auth.models import AnonymousUser
+
+    form = CommentForm({"body": "x"}, talk=talk, user=AnonymousUser())
+
+    with pytest.raises(ValueError, match="bound form"):
+        fingerprint(form)
+
+
+def test_unbound_forms_differ_by_their_fields(talk, john):
+    from django.contrib.auth.models import AnonymousUser
+
+    visitor = CommentForm(talk=talk, user=AnonymousUser())
+    speaker = CommentForm(talk=talk, user=john)
+
+    assert fingerprint(visitor) == fingerprint(CommentForm(talk=talk, user=AnonymousUser()))
+    assert fingerprint(visitor) != fingerprint(speaker)
+
+
+def test_values_of_unknown_kinds_are_refused():
+    with pytest.raises(TypeError, match="Cannot fingerprint"):
+        fingerprint(forms.Form)
+    with pytest.raises(TypeError, match="Cannot fingerprint"):
+        fingerprint({"a": 1})
+
+
+def test_a_speaker_with_no_name_yet_is_told_apart(db):
+    one = make_user("one")
+    assert fingerprint(one) != fingerprint(make_user("two"))
