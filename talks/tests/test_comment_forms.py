@@ -135,14 +135,14 @@ def test_a_visitor_may_turn_notify_off(talk):
     assert form.save().notify is False
 
 
-def test_saving_a_users_form_publishes_the_comment_with_notify_off(talk, david):
+def test_saving_a_users_form_publishes_the_comment_and_subscribes_its_author(talk, david):
     form = CommentForm({"body": "Thanks"}, talk=talk, user=david)
     assert form.is_valid()
 
     comment = Comment.objects.get(pk=form.save().pk)
 
     assert (comment.author, comment.author_name, comment.author_email) == (david, "", "")
-    assert (comment.approved, comment.notify) == (True, False)
+    assert (comment.approved, comment.notify) == (True, True)
 
 
 def test_the_preview_form_keeps_the_text_as_typed_and_allows_it_empty():
