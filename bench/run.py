@@ -15,6 +15,7 @@ import os
 import platform
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -70,7 +71,13 @@ class Row:
     rss_mb: float
     target: float | None
     requests: int
-    ratio: float | None = None
+    seconds: float
+    # The reference page's requests/s measured around this row.
+    reference_rps: float | None = None
+
+    @property
+    def ratio(self):
+        return self.rps / self.reference_rps
 
 
 def main(argv=None):
@@ -116,27 +123,32 @@ def main(argv=None):
     fixture = prepare_fixture(counts)
     base_url = f"http://127.0.0.1:{port}"
     server = Server(port, WORK / f"gunicorn-{args.scale}.log", workers=args.workers)
-    rows, first_load = [], None
     with server:
         say(f"gunicorn: {len(server.worker_pids())} workers on {base_url}")
         reference, *pages = page_list(fixture, counts)
         measure_page = measure_with(base_url, server, args, client)
-        rows.append(measure_page(reference, label="reference page (start)"))
+        # The reference runs before the first page and after each: a page's ratio is to the
+        # mean of the two runs around it, so a machine whose load drifts (shared CI runners,
+        # laptops) still compares like with like.
+        reference_seconds = max(1, args.seconds // 2)
+        references = [measure_page(reference, seconds=reference_seconds)]
+        rows = []
         for page in pages:
             if args.only and page.key not in args.only:
                 continue
             if page.key == "api_approve":
                 # One fresh comment a request, with room to spare: no call may find it approved.
-                budget = rows[0].rps * (args.warmup + args.seconds) * 1.5 + 500
+                budget = references[0].rps * (args.warmup + args.seconds) * 1.5 + 500
                 page.paths = approval_paths(fixture, budget)
-            rows.append(measure_page(page))
-        rows.append(measure_page(reference, label="reference page (end)"))
+            row = measure_page(page)
+            references.append(measure_page(reference, seconds=reference_seconds, warmup=0))
+            row.reference_rps = (references[-2].rps + references[-1].rps) / 2
+            rows.append(row)
         first_load = frontend.first_load(base_url)
         final_rss = server.worker_rss_mb()
-    references = [row for row in rows if row.key == "reference"]
-    reference_rps = sum(row.rps for row in references) / len(references)
-    for row in rows:
-        row.ratio = row.rps / reference_rps
+    reference_row = combined(references, f"reference page ({len(references)} runs)")
+    rows.insert(0, reference_row)
+    reference_rps = reference_row.rps
 
     mail_result = None
     if not args.skip_mail:
@@ -157,7 +169,7 @@ def main(argv=None):
         "machine": machine(),
         "seed_seconds": seed_seconds,
         "reference_rps": reference_rps,
-        "rows": [asdict(row) for row in rows],
+        "rows": [{**asdict(row), "ratio": row.ratio} for row in rows],
         "final_rss_mb": final_rss,
         "mail": None
         if mail_result is None
@@ -358,36 +370,28 @@ def approval_paths(fixture, count):
 def page_list(fixture, counts):
     last_page = max(1, -(-counts["talks"] // 50))
     deep = min(DEEP_PAGE, last_page)
-    speaker = {"Cookie": fixture.speaker_cookie}
+    # What a browser sends: pages go out compressed, and compressing is part of their cost.
+    visitor = {"Accept-Encoding": "gzip, br"}
+    speaker = {**visitor, "Cookie": fixture.speaker_cookie}
+    api = {
+        **visitor,
+        "Authorization": f"Bearer {fixture.speaker_token}",
+        "Content-Type": "application/json",
+    }
     talk = f"/talk/{fixture.showcase_id}/"
+    profile = f"/user/{fixture.speaker_username}/"
     return [
-        Page("reference", "reference page", "GET", ["/bench/reference/"], {}),
-        Page("home", "/ (page 1)", "GET", ["/"], {}, PUBLIC_TARGET),
-        Page("deep", f"/?page={deep}", "GET", [f"/?page={deep}"], {}, PUBLIC_TARGET),
-        Page(
-            "profile",
-            "speaker profile",
-            "GET",
-            [f"/user/{fixture.speaker_username}/"],
-            {},
-            PUBLIC_TARGET,
-        ),
-        Page("talk", "talk, 100 comments (visitor)", "GET", [talk], {}, TALK_TARGET),
+        Page("reference", "reference page", "GET", ["/bench/reference/"], visitor),
+        Page("home", "/ (page 1)", "GET", ["/"], visitor, PUBLIC_TARGET),
+        Page("deep", f"/?page={deep}", "GET", [f"/?page={deep}"], visitor, PUBLIC_TARGET),
+        Page("profile", "a speaker's profile", "GET", [profile], visitor, PUBLIC_TARGET),
+        Page("talk", "talk, 100 comments (visitor)", "GET", [talk], visitor, TALK_TARGET),
         Page("talk_speaker", "talk, 100 comments (its speaker)", "GET", [talk], speaker),
         Page(
-            "moderate", f"/moderate/ ({SHOWCASE_PENDING} pending)", "GET", ["/moderate/"], speaker
+            "moderate", f"/moderate/ ({SHOWCASE_PENDING} waiting)", "GET", ["/moderate/"], speaker
         ),
-        Page("feed", "Atom feed", "GET", ["/feeds/talks/"], {}, PUBLIC_TARGET),
-        Page(
-            "api_approve",
-            "API approve (PUT)",
-            "PUT",
-            [],
-            {
-                "Authorization": f"Bearer {fixture.speaker_token}",
-                "Content-Type": "application/json",
-            },
-        ),
+        Page("feed", "Atom feed", "GET", ["/feeds/talks/"], visitor, PUBLIC_TARGET),
+        Page("api_approve", "API approve (PUT)", "PUT", [], api),
     ]
 
 
@@ -473,8 +477,10 @@ class Server:
 
 
 def measure_with(base_url, server, args, client):
-    def measure(page, *, label=None):
+    def measure(page, *, label=None, seconds=None, warmup=None):
         label = label or page.label
+        seconds = seconds or args.seconds
+        warmup = args.warmup if warmup is None else warmup
         say(f"{label}…")
         target = load.Target(page.method, page.paths, page.headers, page.body)
         # One request alone, for its status and its query count.
@@ -485,18 +491,15 @@ def measure_with(base_url, server, args, client):
         if status != 200:
             raise RuntimeError(f"{label}: {page.method} {sample_path} answered {status}: {body!r}")
         queries = headers.get("X-Bench-Queries")
-        if args.warmup:
+        if warmup:
             warm = load.run(
-                base_url,
-                target,
-                seconds=args.warmup,
-                connections=args.connections,
-                client=client,
+                base_url, target, seconds=warmup, connections=args.connections, client=client
             )
             if page.method != "GET":
+                # wrk may have sent a request per connection past those it counted.
                 del page.paths[: warm.requests + args.connections]
         result = load.run(
-            base_url, target, seconds=args.seconds, connections=args.connections, client=client
+            base_url, target, seconds=seconds, connections=args.connections, client=client
         )
         if result.bad_status or result.socket_errors:
             raise RuntimeError(
@@ -513,9 +516,30 @@ def measure_with(base_url, server, args, client):
             rss_mb=server.worker_rss_mb(),
             target=page.target,
             requests=result.requests,
+            seconds=result.seconds,
         )
 
     return measure
+
+
+def combined(runs, label):
+    """One row for several runs of a page: their requests/s overall, their median latencies."""
+    requests = sum(run.requests for run in runs)
+    seconds = sum(run.seconds for run in runs)
+    rps = requests / seconds
+    return Row(
+        key=runs[0].key,
+        label=label,
+        rps=rps,
+        p50_ms=statistics.median(run.p50_ms for run in runs),
+        p99_ms=statistics.median(run.p99_ms for run in runs),
+        queries=runs[-1].queries,
+        rss_mb=runs[-1].rss_mb,
+        target=None,
+        requests=requests,
+        seconds=seconds,
+        reference_rps=rps,
+    )
 
 
 # --- Report --------------------------------------------------------------------------------
@@ -537,6 +561,24 @@ def verdict(ok):
     return "ok" if ok else "MISSED"
 
 
+def markdown_table(headers, rows):
+    """The lines of a Markdown table: the first column to the left, the others to the right."""
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells):
+        padded = [
+            cell.ljust(width) if index == 0 else cell.rjust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|".join(
+        "-" * (width + 2) if index == 0 else "-" * (width + 1) + ":"
+        for index, width in enumerate(widths)
+    )
+    return [line(headers), f"|{rule}|", *(line(row) for row in rows)]
+
+
 def report(summary, rows, mail_result, first_load):
     counts = summary["counts"]
     out = [
@@ -548,24 +590,28 @@ def report(summary, rows, mail_result, first_load):
         f"{summary['client']} with {summary['connections']} connections for "
         f"{summary['seconds']:g} s a page, on {summary['machine']}",
         "",
-        f"| {'page':<34} | {'req/s':>7} | {'x ref':>6} | {'target':>6} | {'p50 ms':>7} | "
-        f"{'p99 ms':>7} | {'queries':>7} | {'RSS MB':>6} |",
-        f"|{'-' * 36}|{'-' * 9}:|{'-' * 7}:|{'-' * 7}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|"
-        f"{'-' * 7}:|",
     ]
-    for row in rows:
-        target = f"≥ {row.target:g}" if row.target else ""
-        mark = "" if not row.target else (" " if row.ratio >= row.target else "!")
-        queries = "" if row.queries is None else str(row.queries)
-        out.append(
-            f"| {row.label:<34} | {row.rps:>7.0f} | {row.ratio:>5.2f}{mark} | {target:>6} | "
-            f"{row.p50_ms:>7.1f} | {row.p99_ms:>7.1f} | {queries:>7} | {row.rss_mb:>6.0f} |"
-        )
+    table = [
+        [
+            row.label,
+            f"{row.rps:.0f}",
+            f"{row.ratio:.2f}",
+            f"≥ {row.target:g} {verdict(row.ratio >= row.target)}" if row.target else "",
+            f"{row.p50_ms:.1f}",
+            f"{row.p99_ms:.1f}",
+            "" if row.queries is None else str(row.queries),
+            f"{row.rss_mb:.0f}",
+        ]
+        for row in rows
+    ]
+    out += markdown_table(
+        ["page", "req/s", "x ref", "target", "p50 ms", "p99 ms", "queries", "RSS MB"], table
+    )
     out.append("")
     missed = [row.label for row in rows if row.target and row.ratio < row.target]
     out.append(
-        f"Pages at their target share of the reference's requests/s: "
-        f"{verdict(not missed)}{' (missed: ' + ', '.join(missed) + ')' if missed else ''}"
+        f"Pages at their target share of the reference page's requests/s: {verdict(not missed)}"
+        + (f" (missed: {', '.join(missed)})" if missed else "")
     )
     final_rss = summary["final_rss_mb"]
     out.append(
@@ -611,29 +657,33 @@ def compare_scales(vendor):
     small, large = (json.loads(path.read_text()) for path in paths)
     small_rows = {row["key"]: row for row in small["rows"]}
     large_rows = {row["key"]: row for row in large["rows"]}
-    out = [
-        "",
-        f"Scale comparison ({vendor}): {small['counts']['talks']:,} talks ({small['date']}) "
-        f"against {large['counts']['talks']:,} talks ({large['date']})",
-        "",
-        f"| {'page':<34} | {'small req/s':>11} | {'large req/s':>11} | {'slowdown':>8} |",
-        f"|{'-' * 36}|{'-' * 12}:|{'-' * 12}:|{'-' * 9}:|",
-    ]
+    table = []
     for key in ("reference", *SCALE_PAGES):
         if key not in small_rows or key not in large_rows:
             continue
-        # Each run's own reference absorbs a change of machine load between the two runs.
-        before = small_rows[key]["ratio"]
-        after = large_rows[key]["ratio"]
-        slowdown = before / after if after else float("inf")
-        mark = "" if key == "reference" or slowdown <= SCALE_LIMIT else " !"
-        out.append(
-            f"| {small_rows[key]['label']:<34} | {small_rows[key]['rps']:>11.0f} | "
-            f"{large_rows[key]['rps']:>11.0f} | {slowdown:>7.2f}x{mark} |"
+        # A page's share of its own run's reference absorbs a change of machine load between
+        # the two runs; the slowdown compares those shares.
+        slowdown = small_rows[key]["ratio"] / large_rows[key]["ratio"]
+        table.append(
+            [
+                small_rows[key]["label"],
+                f"{small_rows[key]['rps']:.0f}",
+                f"{small_rows[key]['ratio']:.2f}",
+                f"{large_rows[key]['rps']:.0f}",
+                f"{large_rows[key]['ratio']:.2f}",
+                "" if key == "reference" else f"{slowdown:.2f} {verdict(slowdown <= SCALE_LIMIT)}",
+            ]
         )
-    out.append(
-        f"(slowdown: the page's share of its run's reference, small over large; ≤ {SCALE_LIMIT})"
-    )
+    out = [
+        "",
+        f"Scale comparison on {vendor}: {small['counts']['talks']:,} talks ({small['date']}) "
+        f"against {large['counts']['talks']:,} ({large['date']}); slowdown is the small run's "
+        f"x ref over the large run's (limit {SCALE_LIMIT})",
+        "",
+        *markdown_table(
+            ["page", "small req/s", "x ref", "large req/s", "x ref", "slowdown"], table
+        ),
+    ]
     print("\n".join(out), flush=True)
 
 
