@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import frontend, load, mail
+from .middleware import HEADER as QUERY_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -126,27 +127,19 @@ def main(argv=None):
     with server:
         say(f"gunicorn: {len(server.worker_pids())} workers on {base_url}")
         reference, *pages = page_list(fixture, counts)
-        measure_page = measure_with(base_url, server, args, client)
-        # The reference runs before the first page and after each: a page's ratio is to the
-        # mean of the two runs around it, so a machine whose load drifts (shared CI runners,
-        # laptops) still compares like with like.
-        reference_seconds = max(1, args.seconds // 2)
-        references = [measure_page(reference, seconds=reference_seconds)]
+        measurer = Measurer(base_url, server, args, client, reference)
         rows = []
         for page in pages:
             if args.only and page.key not in args.only:
                 continue
             if page.key == "api_approve":
                 # One fresh comment a request, with room to spare: no call may find it approved.
-                budget = references[0].rps * (args.warmup + args.seconds) * 1.5 + 500
+                budget = measurer.reference_rps() * (args.warmup + args.seconds) * 1.5 + 500
                 page.paths = approval_paths(fixture, budget)
-            row = measure_page(page)
-            references.append(measure_page(reference, seconds=reference_seconds, warmup=0))
-            row.reference_rps = (references[-2].rps + references[-1].rps) / 2
-            rows.append(row)
+            rows.append(measurer.measure(page))
         first_load = frontend.first_load(base_url)
         final_rss = server.worker_rss_mb()
-    reference_row = combined(references, f"reference page ({len(references)} runs)")
+        reference_row = measurer.reference_row()
     rows.insert(0, reference_row)
     reference_rps = reference_row.rps
 
@@ -476,70 +469,94 @@ class Server:
         return largest / 1024
 
 
-def measure_with(base_url, server, args, client):
-    def measure(page, *, label=None, seconds=None, warmup=None):
-        label = label or page.label
-        seconds = seconds or args.seconds
-        warmup = args.warmup if warmup is None else warmup
-        say(f"{label}…")
-        target = load.Target(page.method, page.paths, page.headers, page.body)
-        # One request alone, for its status and its query count.
-        sample_path = page.paths.pop(0) if page.method != "GET" else page.paths[0]
-        status, headers, body = load.fetch(
-            base_url, page.method, sample_path, headers=page.headers, body=page.body
-        )
-        if status != 200:
-            raise RuntimeError(f"{label}: {page.method} {sample_path} answered {status}: {body!r}")
-        queries = headers.get("X-Bench-Queries")
-        if warmup:
-            warm = load.run(
-                base_url, target, seconds=warmup, connections=args.connections, client=client
-            )
-            if page.method != "GET":
-                # wrk may have sent a request per connection past those it counted.
-                del page.paths[: warm.requests + args.connections]
-        result = load.run(
-            base_url, target, seconds=seconds, connections=args.connections, client=client
-        )
-        if result.bad_status or result.socket_errors:
-            raise RuntimeError(
-                f"{label}: {result.bad_status} error responses and {result.socket_errors} socket "
-                f"errors in {result.requests} requests; see {server.log_path}"
-            )
+class Measurer:
+    """Loads each page in short slices that alternate with slices of the reference page.
+
+    A page's ratio is to the reference slices around its own, so a machine whose load drifts
+    during the run (a shared CI runner, a laptop) still compares like with like.
+    """
+
+    def __init__(self, base_url, server, args, client, reference):
+        self.base_url, self.server, self.args, self.client = base_url, server, args, client
+        self.rounds = max(1, min(5, args.seconds))
+        self.slice_seconds = max(1, args.seconds // self.rounds)
+        self.reference = reference
+        self.reference_slices = []
+        say(f"{reference.label}…")
+        self.reference_queries = self._sample(reference)
+        if args.warmup:
+            self._run(reference, args.warmup)
+        self.reference_slices.append(self._run(reference, self.slice_seconds))
+
+    def reference_rps(self):
+        return _rps(self.reference_slices)
+
+    def measure(self, page):
+        say(f"{page.label}…")
+        queries = self._sample(page)
+        if self.args.warmup:
+            self._run(page, self.args.warmup)
+        page_slices, reference_slices = [], [self.reference_slices[-1]]
+        for _ in range(self.rounds):
+            page_slices.append(self._run(page, self.slice_seconds))
+            reference_slices.append(self._run(self.reference, self.slice_seconds))
+        self.reference_slices += reference_slices[1:]
+        return self._row(page, page.label, page_slices, queries, _rps(reference_slices))
+
+    def reference_row(self):
+        slices = self.reference_slices
+        label = f"{self.reference.label} ({len(slices)} slices)"
+        return self._row(self.reference, label, slices, self.reference_queries, _rps(slices))
+
+    def _row(self, page, label, slices, queries, reference_rps):
         return Row(
             key=page.key,
             label=label,
-            rps=result.rps,
-            p50_ms=result.p50_ms,
-            p99_ms=result.p99_ms,
-            queries=int(queries) if queries is not None else None,
-            rss_mb=server.worker_rss_mb(),
+            rps=_rps(slices),
+            p50_ms=statistics.median(result.p50_ms for result in slices),
+            p99_ms=statistics.median(result.p99_ms for result in slices),
+            queries=queries,
+            rss_mb=self.server.worker_rss_mb(),
             target=page.target,
-            requests=result.requests,
-            seconds=result.seconds,
+            requests=sum(result.requests for result in slices),
+            seconds=sum(result.seconds for result in slices),
+            reference_rps=reference_rps,
         )
 
-    return measure
+    def _sample(self, page):
+        """One request alone: it must succeed, and it tells the page's query count."""
+        path = page.paths.pop(0) if page.method != "GET" else page.paths[0]
+        status, headers, body = load.fetch(
+            self.base_url, page.method, path, headers=page.headers, body=page.body
+        )
+        if status != 200:
+            raise RuntimeError(f"{page.label}: {page.method} {path} answered {status}: {body!r}")
+        queries = headers.get(QUERY_HEADER)
+        return int(queries) if queries is not None else None
+
+    def _run(self, page, seconds):
+        target = load.Target(page.method, page.paths, page.headers, page.body)
+        result = load.run(
+            self.base_url,
+            target,
+            seconds=seconds,
+            connections=self.args.connections,
+            client=self.client,
+        )
+        if result.bad_status or result.socket_errors:
+            raise RuntimeError(
+                f"{page.label}: {result.bad_status} error responses and {result.socket_errors} "
+                f"socket errors in {result.requests} requests; see {self.server.log_path}"
+            )
+        if page.method != "GET":
+            # Each call used up its comment; a load generator may have sent one more request
+            # per connection than it counted.
+            del page.paths[: result.requests + self.args.connections]
+        return result
 
 
-def combined(runs, label):
-    """One row for several runs of a page: their requests/s overall, their median latencies."""
-    requests = sum(run.requests for run in runs)
-    seconds = sum(run.seconds for run in runs)
-    rps = requests / seconds
-    return Row(
-        key=runs[0].key,
-        label=label,
-        rps=rps,
-        p50_ms=statistics.median(run.p50_ms for run in runs),
-        p99_ms=statistics.median(run.p99_ms for run in runs),
-        queries=runs[-1].queries,
-        rss_mb=runs[-1].rss_mb,
-        target=None,
-        requests=requests,
-        seconds=seconds,
-        reference_rps=rps,
-    )
+def _rps(results):
+    return sum(result.requests for result in results) / sum(result.seconds for result in results)
 
 
 # --- Report --------------------------------------------------------------------------------
