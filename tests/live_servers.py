@@ -69,6 +69,18 @@ SCRUBBED = {
 }
 
 
+def stop_process_group(process):
+    """Stop a process started with start_new_session=True, and every process it started."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
 def server_env(**overrides):
     env = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
     env.update(ENV_DEFAULTS)
@@ -247,15 +259,8 @@ class Server:
         raise AssertionError(f"gunicorn did not answer in {SERVER_START_TIMEOUT} s:\n{self.log()}")
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        # The server leads its own process group: this stops its workers with it.
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        if self.process is not None:
+            stop_process_group(self.process)
 
     def log(self):
         return Path(self.log_path).read_text(errors="replace")

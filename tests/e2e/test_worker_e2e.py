@@ -7,7 +7,6 @@ and the mail goes to a real SMTP server on 127.0.0.1.
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 
 from conftest import PASSWORD
 from talks.tests.smtpd import running_smtp_server
-from tests.live_servers import ROOT, server_env
+from tests.live_servers import ROOT, server_env, stop_process_group
 
 pytestmark = pytest.mark.e2e
 
@@ -73,13 +72,7 @@ class Worker:
             )
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+        stop_process_group(self.process)
 
     def log(self):
         return self.log_path.read_text(errors="replace")
