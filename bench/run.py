@@ -184,6 +184,8 @@ def main(argv=None):
         },
     }
     report(summary, rows, mail_result, first_load)
+    if args.only:
+        return  # a partial run is for tuning: it leaves the last full run's results alone
     RESULTS.mkdir(exist_ok=True)
     result_path = RESULTS / f"{args.scale}-{vendor}.json"
     result_path.write_text(json.dumps(summary, indent=2) + "\n")
@@ -714,6 +716,8 @@ def compare_scales(vendor):
                 "" if key == "reference" else f"{slowdown:.2f} {verdict(slowdown <= SCALE_LIMIT)}",
             ]
         )
+    setup = ("client", "connections", "seconds", "workers", "threads")
+    differs = [name for name in setup if small.get(name) != large.get(name)]
     out = [
         "",
         f"Scale comparison on {vendor}: {small['counts']['talks']:,} talks ({small['date']}) "
@@ -724,6 +728,8 @@ def compare_scales(vendor):
             ["page", "small req/s", "x ref", "large req/s", "x ref", "slowdown"], table
         ),
     ]
+    if differs:
+        out.append(f"(The two runs differ in {', '.join(differs)}: run both the same way.)")
     print("\n".join(out), flush=True)
 
 
