@@ -31,17 +31,25 @@ def fragment_cache():
 def fingerprint(*values):
     """A digest of `values`: model instances (every loaded field, and the related objects
     loaded with them), pages and lists of them, unbound forms, and plain scalars."""
-    parts = tuple(_parts(value, 0) for value in values)
+    seen = {}
+    parts = tuple(_parts(value, 0, seen) for value in values)
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _parts(value, depth):
+def _parts(value, depth, seen):
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, Model):
-        return _instance_parts(value, depth)
+        if depth >= _MAX_DEPTH:
+            return (value._meta.label, value.pk)
+        # One object shown many times (a profile's speaker on each of their talks) is spelled
+        # out once; `seen` lives as long as the objects, so ids are not reused meanwhile.
+        if id(value) in seen:
+            return ("seen", seen[id(value)])
+        seen[id(value)] = len(seen)
+        return _instance_parts(value, depth, seen)
     if isinstance(value, list | tuple):
-        return tuple(_parts(item, depth) for item in value)
+        return tuple(_parts(item, depth, seen) for item in value)
     if isinstance(value, forms.BaseForm):
         if value.is_bound:
             raise ValueError("A bound form shows what was posted: render it, do not cache it.")
@@ -53,14 +61,15 @@ def _parts(value, depth):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (
             type(value).__qualname__,
-            tuple(_parts(getattr(value, field.name), depth) for field in dataclasses.fields(value)),
+            tuple(
+                _parts(getattr(value, field.name), depth, seen)
+                for field in dataclasses.fields(value)
+            ),
         )
     raise TypeError(f"Cannot fingerprint a {type(value).__name__}: pass what the fragment shows.")
 
 
-def _instance_parts(instance, depth):
-    if depth >= _MAX_DEPTH:
-        return (instance._meta.label, instance.pk)
+def _instance_parts(instance, depth, seen):
     loaded = instance.__dict__
     try:
         fields = tuple(loaded[field.attname] for field in instance._meta.concrete_fields)
@@ -68,12 +77,12 @@ def _instance_parts(instance, depth):
         # A deferred field would be read during rendering, after the key was made.
         raise ValueError(f"{instance._meta.label} was loaded without {missing}.") from None
     related = tuple(
-        (name, _parts(other, depth + 1))
+        (name, _parts(other, depth + 1, seen))
         for name, other in sorted(instance._state.fields_cache.items())
         if other is None or isinstance(other, Model)
     )
     prefetched = tuple(
-        (name, tuple(_parts(other, depth + 1) for other in queryset))
+        (name, tuple(_parts(other, depth + 1, seen) for other in queryset))
         for name, queryset in sorted(getattr(instance, "_prefetched_objects_cache", {}).items())
     )
     return (instance._meta.label, fields, related, prefetched)

@@ -203,3 +203,14 @@ def test_values_of_unknown_kinds_are_refused():
 def test_a_speaker_with_no_name_yet_is_told_apart(db):
     one = make_user("one")
     assert fingerprint(one) != fingerprint(make_user("two"))
+
+
+def test_one_speaker_shown_on_many_talks_is_in_the_digest(john):
+    make_talk(john, title="Second")
+    make_talk(john, title="Third")
+    talks = list(Talk.objects.by(john))
+    before = fingerprint(talks)
+
+    assert {id(talk.author) for talk in talks} == {id(john)}
+    john.name = "Johnny"
+    assert fingerprint(talks) != before
