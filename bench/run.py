@@ -190,7 +190,8 @@ def main(argv=None):
     result_path = RESULTS / f"{args.scale}-{vendor}.json"
     result_path.write_text(json.dumps(summary, indent=2) + "\n")
     say(f"Results written to {result_path.relative_to(ROOT)}")
-    compare_scales(vendor)
+    if args.scale in ("small", "large"):
+        compare_scales(vendor)
 
 
 def parse_args(argv):
