@@ -88,35 +88,30 @@ def server_env(**overrides):
     return env
 
 
+def _run(argv, env, *, timeout):
+    """Run a Python command at the project root on `env`; fail the test with its output."""
+    result = subprocess.run(
+        [sys.executable, *argv],
+        cwd=ROOT,
+        env=server_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode:
+        raise AssertionError(f"{' '.join(argv)[:200]} failed:\n{result.stdout}{result.stderr}")
+    return result
+
+
 def run_django(code, **env):
     """Run `code` in a fresh Python with Django set up on `env`; return what it printed."""
     script = "import django\ndjango.setup()\n" + textwrap.dedent(code)
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=server_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode:
-        raise AssertionError(f"Django script failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+    return _run(["-c", script], env, timeout=120).stdout
 
 
 def manage(*args, **env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=server_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if result.returncode:
-        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    result = _run(["manage.py", *args], env, timeout=300)
     return result.stdout + result.stderr
 
 
