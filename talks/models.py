@@ -191,7 +191,12 @@ class Comment(models.Model):
         self._approved_in_db = self.approved
 
     def get_absolute_url(self):
-        return f"{self.talk.get_absolute_url()}#comment-{self.pk}"
+        return f"{self.talk.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        """The id of the comment's element on its talk's page."""
+        return f"comment-{self.pk}"
 
     @classmethod
     def from_db(cls, db, field_names, values):

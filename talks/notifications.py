@@ -9,12 +9,14 @@ import datetime
 import html
 import logging
 import smtplib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -158,67 +160,82 @@ def excerpt(comment, length=EXCERPT_LENGTH):
     return Truncator(text).chars(length)
 
 
-def _comment_context(comments):
-    return [
-        {
-            "author": comment.display_name,
-            "excerpt": excerpt(comment),
-            "url": absolute_url(comment.get_absolute_url()),
-            "created_at": comment.created_at,
+class EmailWriter:
+    """Writes the emails of one flush.
+
+    A flush tells many subscribers of the same few comments: each comment's excerpt and link,
+    and each talk's link, is worked out once per flush rather than once per email.
+    """
+
+    def __init__(self):
+        self._comments = {}
+        self._talk_urls = {}
+
+    def email(self, outbox):
+        """The email for an outbox row, or None when none of its comments still calls for it.
+
+        Reads the row's comments through `outbox.comments.all()`: prefetched for a batch, they
+        cost no query here.
+        """
+        if outbox.kind == OutboxEmail.Kind.MODERATION:
+            make_email, approved = self.moderation_email, False
+        else:
+            make_email, approved = self.new_comments_email, True
+        # A comment approved or deleted before the flush needs no review; a deleted one is no
+        # news.
+        comments = sorted(
+            (comment for comment in outbox.comments.all() if comment.approved == approved),
+            key=lambda comment: (comment.created_at, comment.id),
+        )
+        return make_email(outbox, comments) if comments else None
+
+    def moderation_email(self, outbox, comments):
+        """Tell a talk's author that comments wait for their review."""
+        return render_email("moderation", self._context(outbox, comments), to=outbox.address)
+
+    def new_comments_email(self, outbox, comments):
+        """Tell a commenter of new comments on a talk, with a one-click way to stop."""
+        unsubscribe = unsubscribe_url(outbox.address, outbox.talk_id)
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        for comment in comments
-    ]
+        return render_email(
+            "new_comments",
+            {**self._context(outbox, comments), "unsubscribe_url": unsubscribe},
+            to=outbox.address,
+            headers=headers,
+        )
 
+    def _context(self, outbox, comments):
+        talk = outbox.talk
+        if talk.pk not in self._talk_urls:
+            self._talk_urls[talk.pk] = absolute_url(talk.get_absolute_url())
+        talk_url = self._talk_urls[talk.pk]
+        return {
+            "name": outbox.name,
+            "talk": talk,
+            "talk_url": talk_url,
+            "comments": [self._comment(comment, talk_url) for comment in comments],
+        }
 
-def moderation_email(outbox, comments):
-    """Tell a talk's author that comments wait for their review."""
-    context = {
-        "name": outbox.name,
-        "talk": outbox.talk,
-        "talk_url": absolute_url(outbox.talk.get_absolute_url()),
-        "comments": _comment_context(comments),
-    }
-    return render_email("moderation", context, to=outbox.address)
-
-
-def new_comments_email(outbox, comments):
-    """Tell a commenter of new comments on a talk, with a one-click way to stop."""
-    unsubscribe = unsubscribe_url(outbox.address, outbox.talk_id)
-    context = {
-        "name": outbox.name,
-        "talk": outbox.talk,
-        "talk_url": absolute_url(outbox.talk.get_absolute_url()),
-        "comments": _comment_context(comments),
-        "unsubscribe_url": unsubscribe,
-    }
-    headers = {
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return render_email("new_comments", context, to=outbox.address, headers=headers)
-
-
-EMAILS = {
-    OutboxEmail.Kind.MODERATION: (moderation_email, False),
-    OutboxEmail.Kind.NEW_COMMENTS: (new_comments_email, True),
-}
-
-
-def build_email(outbox):
-    """The email for an outbox row, or None when none of its comments still calls for it."""
-    make_email, approved = EMAILS[outbox.kind]
-    # A comment approved or deleted before the flush needs no review; a deleted one is no news.
-    comments = list(
-        outbox.comments.filter(approved=approved)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
-    for comment in comments:
-        comment.talk = outbox.talk
-    return make_email(outbox, comments) if comments else None
+    def _comment(self, comment, talk_url):
+        if comment.pk not in self._comments:
+            self._comments[comment.pk] = {
+                "author": comment.display_name,
+                "excerpt": excerpt(comment),
+                "url": f"{talk_url}#{comment.anchor}",
+                "created_at": comment.created_at,
+            }
+        return self._comments[comment.pk]
 
 
 # --- Delivery ------------------------------------------------------------------------------
+
+# Rows are locked, read and marked a batch at a time: a few queries per batch, not per email.
+# A worker that dies mid-batch leaves that batch pending, so its emails may go out twice but
+# are never lost.
+BATCH_SIZE = 50
 
 
 @dataclass
@@ -245,48 +262,114 @@ def flush_outbox(now=None):
         result.failed = len(due_ids)
         return result
     try:
-        for position, pk in enumerate(due_ids):
-            if not _send_one(pk, now, connection, result):
-                # The connection is gone: the rest wait for the next flush.
-                result.failed += len(due_ids) - position - 1
-                break
+        writer = EmailWriter()
+        with Courier(connection) as courier:
+            for start in range(0, len(due_ids), BATCH_SIZE):
+                batch_ids = due_ids[start : start + BATCH_SIZE]
+                _send_batch(batch_ids, now, writer, courier, result)
+                if not courier.connected:
+                    # The rest wait for the next flush, untouched.
+                    result.failed += len(due_ids) - start - len(batch_ids)
+                    break
     finally:
         connection.close()
     return result
 
 
-def _send_one(pk, now, connection, result):
-    """Send one due row and mark it; False when the connection can take no more."""
-    with transaction.atomic():
-        # skip_locked: another worker flushing at the same time sends this row, not both.
-        # (SQLite has no row locks; its writers take turns on the whole database instead.)
-        outbox = (
-            OutboxEmail.objects.due(now)
-            .filter(pk=pk)
-            .select_related("talk__author")
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
+class Courier:
+    """Hands emails to a thread that sends them over one connection, in order.
+
+    Waiting for the server's replies takes about as long as rendering an email: while the
+    thread waits, the flush renders the next one. Only this thread touches the connection; only
+    the flush's own thread touches the database.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.connected = True
+        self._sending = deque()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-smtp")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._thread.shutdown()
+
+    def send(self, outbox, message):
+        """Queue `message` for sending; returns the outcomes settled meanwhile (see settle)."""
+        self._sending.append(
+            (outbox, self._thread.submit(self.connection.send_messages, [message]))
         )
-        if outbox is None:
-            return True
-        message = build_email(outbox)
-        if message is None:
-            outbox.delete()
-            result.dropped += 1
-            return True
-        outbox.attempts += 1
-        try:
-            connection.send_messages([message])
-        except OSError as error:  # smtplib's errors are OSErrors too
-            outbox.last_error = _describe(error)
-            outbox.save(update_fields=["attempts", "last_error"])
-            result.failed += 1
-            logger.warning("outbox: email %d to %s not sent: %s", pk, outbox.address, error)
-            return isinstance(error, MESSAGE_ERRORS)
-        outbox.sent_at = timezone.now()
-        outbox.save(update_fields=["attempts", "sent_at"])
-        result.sent += 1
-        return True
+        # One email on the wire while the next is rendered is all the overlap there is to have.
+        return self.settle(keep=1)
+
+    def settle(self, keep=0):
+        """Wait for all but `keep` queued emails: a list of (outbox, error or None)."""
+        outcomes = []
+        while len(self._sending) > keep:
+            outbox, future = self._sending.popleft()
+            try:
+                future.result()
+            except OSError as error:  # smtplib's errors are OSErrors too
+                self.connected = self.connected and isinstance(error, MESSAGE_ERRORS)
+                outcomes.append((outbox, error))
+            except Exception as error:  # an email the backend cannot write fails alone
+                outcomes.append((outbox, error))
+            else:
+                outcomes.append((outbox, None))
+        return outcomes
+
+
+def _send_batch(ids, now, writer, courier, result):
+    """Send the rows of `ids` that are still due, and mark each as sent, failed or dropped."""
+    with transaction.atomic():
+        # skip_locked: another worker flushing at the same time sends these rows, not both.
+        # (SQLite has no row locks; its writers take turns on the whole database instead.)
+        batch = list(
+            OutboxEmail.objects.due(now)
+            .filter(pk__in=ids)
+            .select_related("talk__author")
+            .prefetch_related(
+                Prefetch("comments", queryset=Comment.objects.select_related("author"))
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        outcomes, dropped = [], []
+        for position, outbox in enumerate(batch):
+            if not courier.connected:
+                result.failed += len(batch) - position  # untouched, for the next flush
+                break
+            message = writer.email(outbox)
+            if message is None:
+                dropped.append(outbox.pk)
+            else:
+                outcomes += courier.send(outbox, message)
+        outcomes += courier.settle()
+        sent, failed = [], {}
+        for outbox, error in outcomes:
+            if error is None:
+                sent.append(outbox.pk)
+            else:
+                failed[outbox.pk] = _describe(error)
+                logger.warning(
+                    "outbox: email %d to %s not sent: %s", outbox.pk, outbox.address, error
+                )
+        _mark(sent, dropped, failed)
+    result.sent += len(sent)
+    result.dropped += len(dropped)
+    result.failed += len(failed)
+
+
+def _mark(sent, dropped, failed):
+    """Record a batch's outcome: sent rows leave the queue, failed ones wait for a retry."""
+    tried = F("attempts") + 1
+    if sent:
+        OutboxEmail.objects.filter(pk__in=sent).update(attempts=tried, sent_at=timezone.now())
+    if dropped:
+        OutboxEmail.objects.filter(pk__in=dropped).delete()
+    for pk, error in failed.items():
+        OutboxEmail.objects.filter(pk=pk).update(attempts=tried, last_error=error)
 
 
 def _describe(error):

@@ -24,8 +24,13 @@ class RecordingHandler:
         self.refuse_with = None
         # Refuse only the messages to these addresses (the others are accepted).
         self.refuse_for = set()
+        # Drop the connection, unanswered, when a message arrives after this many.
+        self.hang_up_after = None
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hang_up_after is not None and len(self.messages) >= self.hang_up_after:
+            server.transport.close()
+            return "421 4.3.2 Closing the connection"
         refused = self.refuse_for & {address.lower() for address in envelope.rcpt_tos}
         if self.refuse_with and (not self.refuse_for or refused):
             return self.refuse_with

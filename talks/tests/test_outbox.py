@@ -183,6 +183,65 @@ def test_one_refused_address_does_not_hold_back_the_others(talk, subscribers, sm
     assert [row.address for row in OutboxEmail.objects.pending()] == ["ann@example.org"]
 
 
+def ann_follows_talks(author, count):
+    """`count` talks with a new comment each, and so `count` emails due to Ann."""
+    for number in range(count):
+        talk = make_talk(author, title=f"Talk {number}")
+        make_comment(talk, author_name="Ann", author_email="ann@example.org")
+        make_comment(talk, author_email="new@example.org", notify=False)
+
+
+def test_a_dropped_connection_loses_nothing_and_a_later_flush_delivers(john, smtp, monkeypatch):
+    monkeypatch.setattr(notifications, "BATCH_SIZE", 2)
+    ann_follows_talks(john, 5)
+    smtp.handler.hang_up_after = 2
+
+    result = flush_outbox(now=later())
+
+    # The third email met the hang-up and the fourth, already handed over, a closed
+    # connection; the fifth was never tried.
+    assert (result.sent, result.failed) == (2, 3)
+    pending = OutboxEmail.objects.due(later())
+    assert [row.attempts for row in pending] == [1, 1, 0]
+    assert "SMTPServerDisconnected" in pending[0].last_error
+
+    smtp.handler.hang_up_after = None
+    result = flush_outbox(now=later())
+
+    assert (result.sent, result.failed) == (3, 0)
+    assert len(smtp.messages) == 5
+    assert OutboxEmail.objects.pending().count() == 0
+
+
+def test_an_email_the_backend_cannot_write_fails_alone(talk, subscribers, smtp, caplog):
+    make_comment(talk, author_email="new@example.org", notify=False)
+    OutboxEmail.objects.filter(address="ann@example.org").update(address="ann@example.org\n")
+
+    result = flush_outbox(now=later())
+
+    assert (result.sent, result.failed) == (1, 1)
+    assert recipients(smtp.messages) == ["bob@example.org"]
+    [row] = OutboxEmail.objects.pending()
+    assert (row.attempts, row.last_error.split(":")[0]) == (1, "BadHeaderError")
+    assert f"email {row.pk} to ann@example.org" in caplog.text
+
+
+def test_a_flush_makes_a_few_queries_a_batch_not_a_few_an_email(
+    john, monkeypatch, django_assert_num_queries
+):
+    ann_follows_talks(john, 5)
+
+    # The due ids, then per batch: its rows with their talks (locked), their comments, one
+    # update marking the sent ones, and the savepoint and release of the batch's transaction.
+    with django_assert_num_queries(1 + 5):
+        assert flush_outbox(now=later()).sent == 5
+
+    monkeypatch.setattr(notifications, "BATCH_SIZE", 2)
+    OutboxEmail.objects.update(sent_at=None)
+    with django_assert_num_queries(1 + 3 * 5):
+        assert flush_outbox(now=later()).sent == 5
+
+
 def test_a_waiting_comment_approved_before_the_flush_needs_no_review_email(talk):
     waiting = make_comment(talk, author_email="v@example.org", approved=False)
     waiting.approve()
