@@ -2,7 +2,7 @@ import datetime
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,8 @@ class Talk(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
+    # The author the database row names, so a save can tell when the talk changed hands.
+    _author_in_db = None
 
     class Meta:
         indexes = [
@@ -56,8 +58,24 @@ class Talk(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        handed_over = self._author_in_db is not None and self.author_id != self._author_in_db
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if handed_over:
+                # Each comment names its talk's author for the moderation queues.
+                self.comments.update(talk_author=self.author_id)
+        self._author_in_db = self.author_id
+
     def get_absolute_url(self):
         return reverse("talks:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        talk = super().from_db(db, field_names, values)
+        if "author_id" in field_names:
+            talk._author_in_db = talk.author_id
+        return talk
 
     def can_be_managed_by(self, user):
         return can_manage(user, self)
@@ -87,7 +105,7 @@ class CommentQuerySet(models.QuerySet):
         """Comments waiting on the talks `user` wrote, oldest first."""
         return (
             self.pending()
-            .filter(talk__author=user)
+            .filter(talk_author=user)
             .select_related("talk", "author")
             .order_by("created_at", "id")
         )
@@ -102,8 +120,8 @@ class CommentQuerySet(models.QuerySet):
         """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
         pending = self.pending()
         if not user.is_staff:
-            return {"mine": pending.filter(talk__author=user).count(), "all": None}
-        return pending.aggregate(mine=Count("pk", filter=Q(talk__author=user)), all=Count("pk"))
+            return {"mine": pending.filter(talk_author=user).count(), "all": None}
+        return pending.aggregate(mine=Count("pk", filter=Q(talk_author=user)), all=Count("pk"))
 
     def up_to(self, comment):
         """The comments of this thread that come no later than `comment` (oldest first order)."""
@@ -143,6 +161,16 @@ class Comment(models.Model):
         blank=True,
         related_name="comments",
     )
+    # The talk's author, copied from the talk on save (and kept in step by Talk.save): a
+    # speaker's moderation queue and navbar badge read one index, not every talk they wrote.
+    # The comments go with their talk when its author is deleted, so nothing cascades here.
+    talk_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        editable=False,
+        db_index=False,  # comment_pending_author_idx covers the lookups
+    )
     author_name = models.CharField("name", max_length=64, blank=True)
     author_email = models.EmailField("email", max_length=64, blank=True)
     body = models.TextField()
@@ -160,9 +188,15 @@ class Comment(models.Model):
         indexes = [
             # A talk page: WHERE talk_id = … [AND approved] ORDER BY created_at.
             models.Index(fields=["talk", "approved", "created_at"], name="comment_thread_idx"),
-            # Moderation queues and navbar badges: the (few) comments still waiting.
+            # The admin's moderation queue and badge: the (few) comments still waiting.
             models.Index(
                 fields=["created_at"], condition=Q(approved=False), name="comment_pending_idx"
+            ),
+            # A speaker's: WHERE NOT approved AND talk_author_id = … ORDER BY created_at.
+            models.Index(
+                fields=["talk_author", "created_at"],
+                condition=Q(approved=False),
+                name="comment_pending_author_idx",
             ),
         ]
         constraints = [
@@ -180,7 +214,11 @@ class Comment(models.Model):
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body_html"}
+                kwargs["update_fields"] = update_fields = {*update_fields, "body_html"}
+        if update_fields is None or "talk" in update_fields:
+            self.talk_author_id = self.talk.author_id
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "talk_author"}
         # Read by post_save receivers: this save is the one that made the comment public.
         self.just_published = (
             self.approved

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -46,6 +47,63 @@ def test_pending_counts_for_a_speaker_and_an_admin(queue, john, susan, david):
     assert Comment.objects.pending_counts(john) == {"mine": 1, "all": None}
     assert Comment.objects.pending_counts(david) == {"mine": 1, "all": None}
     assert Comment.objects.pending_counts(susan) == {"mine": 0, "all": 2}
+
+
+# --- Each comment names its talk's author: the speaker's queue follows a talk's hand-over ------
+
+
+def talk_form(talk, **changes):
+    fields = ("title", "description", "slides_url", "video_url", "venue", "venue_url")
+    return {
+        **{name: getattr(talk, name) for name in fields},
+        "author": talk.author_id,
+        "date": talk.date.isoformat(),
+        **changes,
+    }
+
+
+def test_a_talk_handed_to_another_speaker_in_the_admin_takes_its_queue_along(
+    susan_client, queue, talk, john, david
+):
+    url = reverse("admin:talks_talk_change", args=[talk.pk])
+
+    response = susan_client.post(url, talk_form(talk, author=david.pk))
+
+    assert response.status_code == 302
+    assert Comment.objects.pending_counts(john)["mine"] == 0
+    assert list(Comment.objects.pending_for(david)) == [queue["pending"], queue["other"]]
+    assert set(talk.comments.values_list("talk_author", flat=True)) == {david.pk}
+
+
+def test_a_comment_moved_to_another_talk_in_the_admin_moves_to_that_speakers_queue(
+    susan_client, queue, john, david
+):
+    comment = queue["pending"]
+    davids_talk = queue["other"].talk
+    form = {
+        "talk": davids_talk.pk,
+        "author": "",
+        "author_name": comment.author_name,
+        "author_email": comment.author_email,
+        "body": comment.body,
+        "notify": "on",
+    }
+
+    susan_client.post(reverse("admin:talks_comment_change", args=[comment.pk]), form)
+
+    assert Comment.objects.pending_counts(john)["mine"] == 0
+    assert Comment.objects.pending_counts(david)["mine"] == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL plans tiny tables with a sequential scan"
+)
+def test_a_speakers_queue_and_badge_read_their_own_index(queue, john):
+    for plan in (
+        Comment.objects.pending_for(john).explain(),
+        Comment.objects.pending().filter(talk_author=john).values("pk").explain(),
+    ):
+        assert "comment_pending_author_idx" in plan
 
 
 # --- /moderate/ and /moderate/admin/ --------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -65,6 +66,10 @@ def test_the_other_comments_are_spread_over_the_other_talks_some_waiting(seeded)
     # About a tenth wait (--pending 0.1), none of them on the showcase speaker's talks.
     assert 200 < others.pending().count() < 360
     assert others.pending().filter(talk__author=seeded.author).exists() is False
+
+
+def test_every_comment_names_its_talks_author(seeded):
+    assert Comment.objects.exclude(talk_author=F("talk__author")).exists() is False
 
 
 def test_the_speakers_share_the_talks_evenly(seeded):

@@ -306,7 +306,7 @@ class Command(BaseCommand):
         states = [True] * approved + [False] * pending
         self.insert_comments(
             rng,
-            ((talk.pk, state) for state in states),
+            ((talk.pk, host.pk, state) for state in states),
             users,
             start=start,
             step=datetime.timedelta(seconds=60),
@@ -323,7 +323,7 @@ class Command(BaseCommand):
             for pick in picks:
                 talk_id, author_id = talks[pick]
                 waiting = author_id != host.pk and rng.random() < pending
-                yield talk_id, not waiting
+                yield talk_id, author_id, not waiting
 
         self.insert_comments(
             rng,
@@ -334,25 +334,48 @@ class Command(BaseCommand):
         )
 
     def insert_comments(self, rng, targets, users, *, start, step):
-        """Insert comments on `targets` ((talk id, approved) pairs), one every `step`."""
+        """Insert comments on `targets` ((talk id, its author's id, approved)), one every `step`."""
         rendered = [(body, render_markdown(body)) for body in BODIES]
 
         def rows():
-            for index, (talk_id, approved) in enumerate(targets):
+            for index, (talk_id, talk_author, approved) in enumerate(targets):
                 body, body_html = rendered[index % len(rendered)]
                 created_at = start + step * index
                 if approved and index % SPEAKER_COMMENT_EVERY == 0:
                     author = users[index % len(users)].pk
-                    yield (talk_id, author, "", "", body, body_html, created_at, False, True)
+                    yield (
+                        talk_id,
+                        talk_author,
+                        author,
+                        "",
+                        "",
+                        body,
+                        body_html,
+                        created_at,
+                        False,
+                        True,
+                    )
                     continue
                 name = NAMES[index % len(NAMES)]
                 address = rng.randrange(VISITOR_ADDRESSES)
                 email = f"{name.lower()}{address}@example.org"
                 notify = index % 3 != 0
-                yield (talk_id, None, name, email, body, body_html, created_at, notify, approved)
+                yield (
+                    talk_id,
+                    talk_author,
+                    None,
+                    name,
+                    email,
+                    body,
+                    body_html,
+                    created_at,
+                    notify,
+                    approved,
+                )
 
         fields = [
             "talk",
+            "talk_author",
             "author",
             "author_name",
             "author_email",
