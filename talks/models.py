@@ -229,7 +229,8 @@ class Comment(models.Model):
         self._approved_in_db = self.approved
 
     def get_absolute_url(self):
-        return f"{self.talk.get_absolute_url()}#{self.anchor}"
+        """The comment's lasting link: it finds the page of its talk that shows it."""
+        return reverse("talks:comment", args=[self.pk])
 
     @property
     def anchor(self):

@@ -216,15 +216,15 @@ class EmailWriter:
             "name": outbox.name,
             "talk": talk,
             "talk_url": talk_url,
-            "comments": [self._comment(comment, talk_url) for comment in comments],
+            "comments": [self._comment(comment) for comment in comments],
         }
 
-    def _comment(self, comment, talk_url):
+    def _comment(self, comment):
         if comment.pk not in self._comments:
             self._comments[comment.pk] = {
                 "author": comment.display_name,
                 "excerpt": excerpt(comment),
-                "url": f"{talk_url}#{comment.anchor}",
+                "url": absolute_url(comment.get_absolute_url()),
                 "created_at": comment.created_at,
             }
         return self._comments[comment.pk]

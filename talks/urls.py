@@ -13,6 +13,7 @@ urlpatterns = [
     path("talk/<int:pk>/edit/", views.TalkUpdateView.as_view(), name="edit"),
     path("talk/<int:pk>/comments/", comments.CommentCreateView.as_view(), name="comment_create"),
     path("comments/preview/", comments.CommentPreviewView.as_view(), name="comment_preview"),
+    path("comments/<int:pk>/", comments.CommentLinkView.as_view(), name="comment"),
     path(
         "comments/<int:pk>/approve/",
         moderation.CommentModerationView.as_view(action="approve"),

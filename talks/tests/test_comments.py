@@ -340,3 +340,64 @@ def test_the_preview_json_is_plain_json(client, db):
 
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content) == {"html": "<p><em>a</em></p>"}
+
+
+# --- A comment's lasting link: emails and feeds point here -----------------------------------
+
+
+def comment_link(comment):
+    return reverse("talks:comment", args=[comment.pk])
+
+
+def test_a_comments_link_goes_to_the_page_of_its_talk_that_shows_it(settings, client, talk):
+    settings.COMMENTS_PER_PAGE = 2
+    first, _second, third = (make_comment(talk, body=f"Number {n}") for n in range(3))
+
+    assert first.get_absolute_url() == f"/comments/{first.pk}/"
+    assert client.get(comment_link(first)).url == f"/talk/{talk.pk}/#comment-{first.pk}"
+    assert client.get(comment_link(third)).url == f"/talk/{talk.pk}/?page=2#comment-{third.pk}"
+
+
+def test_a_waiting_comments_link_counts_the_page_as_its_author_sees_it(settings, john_client, talk):
+    settings.COMMENTS_PER_PAGE = 2
+    make_comment(talk, approved=False)
+    make_comment(talk)
+    waiting = make_comment(talk, approved=False)
+
+    response = john_client.get(comment_link(waiting))
+
+    assert response.url == f"/talk/{talk.pk}/?page=2#comment-{waiting.pk}"
+
+
+def test_a_waiting_comments_link_asks_a_visitor_to_log_in_first(client, talk):
+    waiting = make_comment(talk, approved=False)
+
+    response = client.get(comment_link(waiting))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next=/comments/{waiting.pk}/"
+
+
+def test_a_waiting_comment_is_not_found_by_another_speaker(david_client, talk):
+    waiting = make_comment(talk, approved=False)
+
+    assert david_client.get(comment_link(waiting)).status_code == 404
+
+
+def test_the_link_of_a_deleted_comment_is_a_friendly_404(client, talk):
+    comment = make_comment(talk)
+    url = comment_link(comment)
+    comment.delete()
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_a_comments_link_costs_two_queries(client, talk, django_assert_num_queries):
+    comment = make_comment(talk)
+
+    # The comment with its talk, then its position in the thread.
+    with django_assert_num_queries(2):
+        client.get(comment_link(comment))

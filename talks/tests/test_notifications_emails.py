@@ -78,17 +78,17 @@ def test_a_commenter_email_quotes_and_links_each_new_comment(talk):
         'There are 2 new comments on "Flask by Example":\n\n'
         "Bob wrote:\n"
         "  Great talk\n"
-        f"Read it: {talk_url}#comment-{first.pk}\n\n"
+        f"Read it: {SITE}/comments/{first.pk}/\n\n"
         "Cy wrote:\n"
         "  quoted and more\n"
-        f"Read it: {talk_url}#comment-{second.pk}\n\n"
+        f"Read it: {SITE}/comments/{second.pk}/\n\n"
         f"The talk: {talk_url}\n\n"
         "You get these emails because you commented on this talk and asked to hear about new "
         "comments.\n"
         f"Stop them (for this talk only): {unsubscribe_url}\n"
     )
     html = html_of(message)
-    assert f'<a href="{talk_url}#comment-{first.pk}">' in html
+    assert f'<a href="{SITE}/comments/{first.pk}/">' in html
     assert "<blockquote>quoted and more</blockquote>" in html
     assert f'<a href="{unsubscribe_url}">Stop them for this talk</a>' in html
 
@@ -123,7 +123,7 @@ def test_the_review_email_tells_the_talk_author_what_waits(talk):
         'A comment waits for your review on your talk "Flask by Example":\n\n'
         "Vi wrote:\n"
         "  Hello there\n"
-        f"Review it: {SITE}/talk/{talk.pk}/#comment-{waiting.pk}\n\n"
+        f"Review it: {SITE}/comments/{waiting.pk}/\n\n"
         "Nobody else sees it until you approve.\n"
     )
     assert message.extra_headers == {"Auto-Submitted": "auto-generated"}

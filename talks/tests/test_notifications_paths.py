@@ -79,7 +79,7 @@ def test_every_approval_path_tells_the_followers_once_and_nobody_else(
     ]
     for message in mail.outbox:
         assert message.subject == '[talks] New comment on "Flask by Example"'
-        assert f"#comment-{waiting.pk}" in message.body
+        assert f"/comments/{waiting.pk}/" in message.body
         assert "  Cy & co\n" in message.body
 
 

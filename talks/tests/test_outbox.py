@@ -97,7 +97,7 @@ def test_many_comments_make_one_email_per_address(talk, subscribers):
     assert (result.sent, result.failed) == (2, 0)
     assert recipients(mail.outbox) == ["ann@example.org", "bob@example.org"]
     for message in mail.outbox:
-        assert [f"#comment-{c.pk}" in message.body for c in new] == [True] * 5
+        assert [f"/comments/{c.pk}/" in message.body for c in new] == [True] * 5
         assert message.body.count(" wrote:") == 5
 
 
@@ -271,8 +271,8 @@ def test_the_author_is_asked_to_review_every_comment_still_waiting(talk):
     [message] = mail.outbox
     assert message.to == ["john@example.com"]
     assert message.subject == '[talks] Comments waiting for your review on "Flask by Example"'
-    assert f"#comment-{first.pk}" in message.body
-    assert f"#comment-{second.pk}" in message.body
+    assert f"/comments/{first.pk}/" in message.body
+    assert f"/comments/{second.pk}/" in message.body
     assert "List-Unsubscribe" not in message.extra_headers
 
 

@@ -4,7 +4,8 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.views.generic import View
 from django.views.generic.base import TemplateResponseMixin
 from django.views.generic.detail import SingleObjectMixin
@@ -28,7 +29,25 @@ def comment_url(comment, user):
     position = Comment.objects.thread(talk, user).up_to(comment).count()
     page = (position - 1) // settings.COMMENTS_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
-    return f"{talk.get_absolute_url()}{query}#comment-{comment.pk}"
+    return f"{talk.get_absolute_url()}{query}#{comment.anchor}"
+
+
+class CommentLinkView(SingleObjectMixin, View):
+    """A comment's lasting address, for emails and feeds: on to the talk page that shows it.
+
+    A waiting comment is for its talk's author and admins: a visitor is asked to log in first;
+    anyone else gets a 404, as for a comment that is gone.
+    """
+
+    queryset = Comment.objects.select_related("talk")
+
+    def get(self, request, *args, **kwargs):
+        comment = self.get_object()
+        if not comment.approved and not comment.talk.can_be_managed_by(request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise Http404("This comment is not published.")
+        return HttpResponseRedirect(comment_url(comment, request.user))
 
 
 class TalkPageMixin(TemplateResponseMixin):

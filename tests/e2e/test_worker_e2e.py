@@ -176,7 +176,7 @@ def test_the_worker_delivers_review_requests_and_new_comment_emails(site):
     news = messages[2]
     text = body(news, "plain")
     assert "  Second, with feeling\n" in text
-    assert f"Read it: {SITE_URL}/talk/{talk_id}/#comment-{bob_id}\n" in text
+    assert f"Read it: {SITE_URL}/comments/{bob_id}/\n" in text
     assert "Second, with feeling" in body(news, "html")
     assert news["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
