@@ -367,14 +367,16 @@ def approval_paths(fixture, count):
 
     from talks.management.commands.seed_demo import BODIES
     from talks.markdown import render_markdown
-    from talks.models import Comment
+    from talks.models import Comment, Talk
 
     body_html = render_markdown(BODIES[0])
     count = int(count)
     talks = fixture.approval_talk_ids
+    authors = dict(Talk.objects.filter(pk__in=talks).values_list("id", "author"))
     created = Comment.objects.bulk_create(
         Comment(
             talk_id=talks[index % len(talks)],
+            talk_author_id=authors[talks[index % len(talks)]],
             author_name="Reader",
             author_email=f"reader{index % 500}@example.org",
             body=BODIES[0],
