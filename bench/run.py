@@ -701,7 +701,7 @@ def report(summary, rows, mail_result, first_load):
     )
     out.append(
         "(CPU ms: the server's median CPU time per request, sent one at a time; CPU x ref is "
-        "the reference page's over the page's, a cross-check that hardly moves with the load "
+        "the reference page's over the page's, a cross-check that moves less with the load "
         "of other processes.)"
     )
     out.append("")
