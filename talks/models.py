@@ -44,8 +44,6 @@ class Talk(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
-    # The author the database row names, so a save can tell when the talk changed hands.
-    _author_in_db = None
 
     class Meta:
         indexes = [
@@ -59,23 +57,17 @@ class Talk(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        handed_over = self._author_in_db is not None and self.author_id != self._author_in_db
+        update_fields = kwargs.get("update_fields")
+        adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if handed_over:
-                # Each comment names its talk's author for the moderation queues.
-                self.comments.update(talk_author=self.author_id)
-        self._author_in_db = self.author_id
+            if not adding and (update_fields is None or "author" in update_fields):
+                # Each comment names its talk's author for the moderation queues: a talk
+                # handed over takes them along. Only rows naming someone else are written.
+                self.comments.exclude(talk_author=self.author_id).update(talk_author=self.author_id)
 
     def get_absolute_url(self):
         return reverse("talks:detail", args=[self.pk])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        talk = super().from_db(db, field_names, values)
-        if "author_id" in field_names:
-            talk._author_in_db = talk.author_id
-        return talk
 
     def can_be_managed_by(self, user):
         return can_manage(user, self)

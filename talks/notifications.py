@@ -174,8 +174,8 @@ class EmailWriter:
     def email(self, outbox):
         """The email for an outbox row, or None when none of its comments still calls for it.
 
-        Reads the row's comments through `outbox.comments.all()`: prefetched for a batch, they
-        cost no query here.
+        Reads the row's comments through `outbox.comments.all()`, prefetched for a batch in
+        the order the email tells them (see COMMENTS_IN_ORDER): no query here.
         """
         if outbox.kind == OutboxEmail.Kind.MODERATION:
             make_email, approved = self.moderation_email, False
@@ -183,10 +183,7 @@ class EmailWriter:
             make_email, approved = self.new_comments_email, True
         # A comment approved or deleted before the flush needs no review; a deleted one is no
         # news.
-        comments = sorted(
-            (comment for comment in outbox.comments.all() if comment.approved == approved),
-            key=lambda comment: (comment.created_at, comment.id),
-        )
+        comments = [comment for comment in outbox.comments.all() if comment.approved == approved]
         return make_email(outbox, comments) if comments else None
 
     def moderation_email(self, outbox, comments):
@@ -236,6 +233,8 @@ class EmailWriter:
 # A worker that dies mid-batch leaves that batch pending, so its emails may go out twice but
 # are never lost.
 BATCH_SIZE = 50
+# An email's comments, as it tells them: oldest first, with their authors' names.
+COMMENTS_IN_ORDER = Comment.objects.select_related("author").order_by("created_at", "id")
 
 
 @dataclass
@@ -330,9 +329,7 @@ def _send_batch(ids, now, writer, courier, result):
             OutboxEmail.objects.due(now)
             .filter(pk__in=ids)
             .select_related("talk__author")
-            .prefetch_related(
-                Prefetch("comments", queryset=Comment.objects.select_related("author"))
-            )
+            .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
             .select_for_update(skip_locked=True, of=("self",))
         )
         outcomes, dropped = [], []
