@@ -9,8 +9,6 @@ import datetime
 import html
 import logging
 import smtplib
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -262,100 +260,58 @@ def flush_outbox(now=None):
         return result
     try:
         writer = EmailWriter()
-        with Courier(connection) as courier:
-            for start in range(0, len(due_ids), BATCH_SIZE):
-                batch_ids = due_ids[start : start + BATCH_SIZE]
-                _send_batch(batch_ids, now, writer, courier, result)
-                if not courier.connected:
-                    # The rest wait for the next flush, untouched.
-                    result.failed += len(due_ids) - start - len(batch_ids)
-                    break
+        for start in range(0, len(due_ids), BATCH_SIZE):
+            batch_ids = due_ids[start : start + BATCH_SIZE]
+            if not _send_batch(batch_ids, now, connection, writer, result):
+                # The connection is gone: the rest wait for the next flush, untouched.
+                result.failed += len(due_ids) - start - len(batch_ids)
+                break
     finally:
         connection.close()
     return result
 
 
-class Courier:
-    """Hands emails to a thread that sends them over one connection, in order.
+def _send_batch(ids, now, connection, writer, result):
+    """Send the rows of `ids` that are still due, and mark each as sent, failed or dropped.
 
-    Waiting for the server's replies takes about as long as rendering an email: while the
-    thread waits, the flush renders the next one. Only this thread touches the connection; only
-    the flush's own thread touches the database.
+    Returns False when the connection can take no more.
     """
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.connected = True
-        self._sending = deque()
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-smtp")
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self._thread.shutdown()
-
-    def send(self, outbox, message):
-        """Queue `message` for sending; returns the outcomes settled meanwhile (see settle)."""
-        self._sending.append(
-            (outbox, self._thread.submit(self.connection.send_messages, [message]))
-        )
-        # One email on the wire while the next is rendered is all the overlap there is to have.
-        return self.settle(keep=1)
-
-    def settle(self, keep=0):
-        """Wait for all but `keep` queued emails: a list of (outbox, error or None)."""
-        outcomes = []
-        while len(self._sending) > keep:
-            outbox, future = self._sending.popleft()
-            try:
-                future.result()
-            except OSError as error:  # smtplib's errors are OSErrors too
-                self.connected = self.connected and isinstance(error, MESSAGE_ERRORS)
-                outcomes.append((outbox, error))
-            except Exception as error:  # an email the backend cannot write fails alone
-                outcomes.append((outbox, error))
-            else:
-                outcomes.append((outbox, None))
-        return outcomes
-
-
-def _send_batch(ids, now, writer, courier, result):
-    """Send the rows of `ids` that are still due, and mark each as sent, failed or dropped."""
+    connected = True
+    sent, dropped, failed = [], [], {}
     with transaction.atomic():
         # skip_locked: another worker flushing at the same time sends these rows, not both.
         # (SQLite has no row locks; its writers take turns on the whole database instead.)
         batch = list(
             OutboxEmail.objects.due(now)
             .filter(pk__in=ids)
-            .select_related("talk__author")
+            .select_related("talk")
             .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
             .select_for_update(skip_locked=True, of=("self",))
         )
-        outcomes, dropped = [], []
         for position, outbox in enumerate(batch):
-            if not courier.connected:
-                result.failed += len(batch) - position  # untouched, for the next flush
-                break
             message = writer.email(outbox)
             if message is None:
                 dropped.append(outbox.pk)
-            else:
-                outcomes += courier.send(outbox, message)
-        outcomes += courier.settle()
-        sent, failed = [], {}
-        for outbox, error in outcomes:
-            if error is None:
-                sent.append(outbox.pk)
-            else:
+                continue
+            try:
+                connection.send_messages([message])
+            except Exception as error:  # e.g. a refused address, or one the backend cannot write
                 failed[outbox.pk] = _describe(error)
                 logger.warning(
                     "outbox: email %d to %s not sent: %s", outbox.pk, outbox.address, error
                 )
+                # smtplib's errors are OSErrors; all but those about one message end the session.
+                if isinstance(error, OSError) and not isinstance(error, MESSAGE_ERRORS):
+                    connected = False
+                    result.failed += len(batch) - position - 1  # untouched, for the next flush
+                    break
+            else:
+                sent.append(outbox.pk)
         _mark(sent, dropped, failed)
     result.sent += len(sent)
     result.dropped += len(dropped)
     result.failed += len(failed)
+    return connected
 
 
 def _mark(sent, dropped, failed):
