@@ -1,7 +1,7 @@
 """Reports what a request cost the server: its SQL queries and its CPU time, in headers.
 
-The CPU time is the worker thread's own (time.thread_time): unlike requests/s, it hardly moves
-when other processes compete for the machine, so it cross-checks the throughput figures.
+The CPU time is the worker thread's own (time.thread_time): it moves less than requests/s when
+other processes compete for the machine, so it cross-checks the throughput figures.
 """
 
 import time

@@ -64,6 +64,10 @@ class Page:
     target: float | None = None
     body: bytes = b""
 
+    def next_path(self):
+        """The path of the next request alone: an API call uses its comment up, a GET repeats."""
+        return self.paths.pop(0) if self.method != "GET" else self.paths[0]
+
 
 @dataclass
 class Row:
@@ -543,18 +547,21 @@ class Measurer:
             page_slices.append(self._run(page, self.slice_seconds))
             reference_slices.append(self._run(self.reference, self.slice_seconds))
         self.reference_slices += reference_slices[1:]
-        row = self._row(page, page.label, page_slices, queries, _rps(reference_slices))
-        row.cpu_ms = cpu_ms
-        return row
+        return self._row(page, page.label, page_slices, queries, _rps(reference_slices), cpu_ms)
 
     def reference_row(self):
         slices = self.reference_slices
         label = f"{self.reference.label} ({len(slices)} slices)"
-        row = self._row(self.reference, label, slices, self.reference_queries, _rps(slices))
-        row.cpu_ms = self.reference_cpu_ms
-        return row
+        return self._row(
+            self.reference,
+            label,
+            slices,
+            self.reference_queries,
+            _rps(slices),
+            self.reference_cpu_ms,
+        )
 
-    def _row(self, page, label, slices, queries, reference_rps):
+    def _row(self, page, label, slices, queries, reference_rps, cpu_ms):
         return Row(
             key=page.key,
             label=label,
@@ -567,32 +574,28 @@ class Measurer:
             requests=sum(result.requests for result in slices),
             seconds=sum(result.seconds for result in slices),
             reference_rps=reference_rps,
+            cpu_ms=cpu_ms,
             reference_cpu_ms=self.reference_cpu_ms,
         )
 
     def _cpu_ms(self, page, count=CPU_SAMPLES):
         """The median CPU time the server spent on `count` requests sent one at a time."""
-        times = []
-        for _ in range(count):
-            path = page.paths.pop(0) if page.method != "GET" else page.paths[0]
-            status, headers, _ = load.fetch(
-                self.base_url, page.method, path, headers=page.headers, body=page.body
-            )
-            if status != 200 or CPU_HEADER not in headers:
-                raise RuntimeError(f"{page.label}: {page.method} {path} answered {status}")
-            times.append(int(headers[CPU_HEADER]) / 1000)
-        return statistics.median(times)
+        return statistics.median(int(self._fetch(page)[CPU_HEADER]) / 1000 for _ in range(count))
 
     def _sample(self, page):
-        """One request alone: it must succeed, and it tells the page's query count."""
-        path = page.paths.pop(0) if page.method != "GET" else page.paths[0]
+        """The page's query count, told by one request alone."""
+        queries = self._fetch(page).get(QUERY_HEADER)
+        return int(queries) if queries is not None else None
+
+    def _fetch(self, page):
+        """One request alone, which must succeed: its response headers."""
+        path = page.next_path()
         status, headers, body = load.fetch(
             self.base_url, page.method, path, headers=page.headers, body=page.body
         )
         if status != 200:
             raise RuntimeError(f"{page.label}: {page.method} {path} answered {status}: {body!r}")
-        queries = headers.get(QUERY_HEADER)
-        return int(queries) if queries is not None else None
+        return headers
 
     def _run(self, page, seconds):
         target = load.Target(page.method, page.paths, page.headers, page.body)
