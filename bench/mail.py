@@ -175,7 +175,7 @@ def measure(sink, count):
     """Flush `count` due emails through the site's code, then push as many with smtplib."""
     from django.db import close_old_connections
 
-    from talks.notifications import flush_outbox
+    from talks.notifications.outbox import flush_outbox
 
     queue_due_emails(count)
     sink.reset()

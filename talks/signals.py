@@ -1,10 +1,18 @@
-"""Signal receivers: each hands the event to the module that owns the rule."""
+"""Signal receivers: each hands the event to the module that owns the rule.
 
-from . import notifications
+The receivers sit above both the outbox and the task queue, so they are where the two meet:
+the outbox writes the rows, and the task module is asked, after commit, to deliver them.
+"""
+
+from django.db import transaction
+
+from . import tasks
+from .notifications import outbox
 
 
 def comment_saved(sender, instance, created, raw=False, **kwargs):
-    """A comment was saved: notifications decide whether it calls for emails."""
+    """A comment was saved: the outbox decides whether it calls for emails."""
     if raw:  # loaddata writes rows as they were; nothing happened to tell anyone about
         return
-    notifications.comment_saved(instance, created=created)
+    if outbox.comment_saved(instance, created=created):
+        transaction.on_commit(tasks.request_delivery, robust=True)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import make_comment
 from talks.api.auth import issue_token
-from talks.unsubscribe import make_token
+from talks.notifications.unsubscribe import make_token
 
 hostile = settings(
     max_examples=40,

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from conftest import make_comment, make_talk
 from talks.models import OutboxEmail
-from talks.notifications import excerpt, flush_outbox
-from talks.unsubscribe import make_token
+from talks.notifications.emails import excerpt
+from talks.notifications.outbox import flush_outbox
+from talks.notifications.unsubscribe import make_token
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_comment, make_talk
-from talks import notifications
+from talks import tasks
 from talks.models import OutboxEmail
-from talks.notifications import flush_outbox
+from talks.notifications import outbox
+from talks.notifications.outbox import flush_outbox
 from talks.tasks import flush_notifications
 
 from .smtpd import running_smtp_server
@@ -192,7 +193,7 @@ def ann_follows_talks(author, count):
 
 
 def test_a_dropped_connection_loses_nothing_and_a_later_flush_delivers(john, smtp, monkeypatch):
-    monkeypatch.setattr(notifications, "BATCH_SIZE", 2)
+    monkeypatch.setattr(outbox, "BATCH_SIZE", 2)
     ann_follows_talks(john, 5)
     smtp.handler.hang_up_after = 2
 
@@ -235,7 +236,7 @@ def test_a_flush_makes_a_few_queries_a_batch_not_a_few_an_email(
     with django_assert_num_queries(1 + 5):
         assert flush_outbox(now=later()).sent == 5
 
-    monkeypatch.setattr(notifications, "BATCH_SIZE", 2)
+    monkeypatch.setattr(outbox, "BATCH_SIZE", 2)
     OutboxEmail.objects.update(sent_at=None)
     with django_assert_num_queries(1 + 3 * 5):
         assert flush_outbox(now=later()).sent == 5
@@ -285,7 +286,7 @@ def test_a_flush_with_failures_asks_for_a_retry_on_a_backend_that_can_wait(
     OutboxEmail.objects.pending().update(created_at=timezone.now() - HOUR)
 
     before = timezone.now()
-    result = notifications.deliver()
+    result = tasks.deliver()
 
     assert result.failed == 2
     [retry] = DBTaskResult.objects.all()
@@ -298,7 +299,7 @@ def test_a_flush_that_sent_everything_asks_for_nothing_more(talk, subscribers, s
     make_comment(talk, author_email="new@example.org", notify=False)
     OutboxEmail.objects.pending().update(created_at=timezone.now() - HOUR)
 
-    assert notifications.deliver().sent == 2
+    assert tasks.deliver().sent == 2
     assert DBTaskResult.objects.count() == 0
 
 
@@ -327,7 +328,7 @@ def test_a_new_comment_schedules_its_flush_one_interval_later(
     ],
 )
 def test_a_flush_is_scheduled_no_earlier_than_asked_in_whole_seconds(moment, expected):
-    assert f"{notifications.whole_second_after(moment, 60):%H:%M:%S.%f}" == f"{expected}.000000"
+    assert f"{tasks.whole_second_after(moment, 60):%H:%M:%S.%f}" == f"{expected}.000000"
 
 
 def test_the_flush_task_sends_what_is_due(talk, subscribers):

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from conftest import make_comment, make_talk
 from talks.models import Comment, OutboxEmail
-from talks.notifications import flush_outbox, unsubscribe
-from talks.unsubscribe import make_token, read_token
+from talks.notifications.outbox import flush_outbox
+from talks.notifications.unsubscribe import make_token, read_token, unsubscribe
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from ..models import Talk
-from ..notifications import unsubscribe
-from ..unsubscribe import read_token
+from ..notifications.unsubscribe import read_token, unsubscribe
 
 
 # RFC 8058 one-click unsubscribing is a bare POST from a mail client: it cannot carry a CSRF

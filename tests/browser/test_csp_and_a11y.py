@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_comment, make_talk
-from talks.unsubscribe import make_token
+from talks.notifications.unsubscribe import make_token
 
 from .conftest import log_in
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from talks.models import OutboxEmail
-from talks.notifications import flush_outbox
+from talks.notifications.outbox import flush_outbox
 
 
 class Command(BaseCommand):

@@ -1,0 +1,102 @@
+"""The notification emails: one method per email, one helper that renders its templates."""
+
+import html
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from ..links import absolute_url
+from ..models import OutboxEmail
+from .unsubscribe import unsubscribe_url
+
+EXCERPT_LENGTH = 200
+
+
+def render_email(name, context, *, to, headers=None):
+    """The email made of templates/emails/<name>_subject.txt, <name>.txt and <name>.html."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}.txt", context),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    return message
+
+
+def excerpt(comment, length=EXCERPT_LENGTH):
+    """The start of a comment as plain text, from its sanitised HTML."""
+    text = " ".join(html.unescape(strip_tags(comment.body_html)).split())
+    return Truncator(text).chars(length)
+
+
+class EmailWriter:
+    """Writes the emails of one flush.
+
+    A flush tells many subscribers of the same few comments: each comment's excerpt and link,
+    and each talk's link, is worked out once per flush rather than once per email.
+    """
+
+    def __init__(self):
+        self._comments = {}
+        self._talk_urls = {}
+
+    def email(self, outbox):
+        """The email for an outbox row, or None when none of its comments still calls for it.
+
+        Reads the row's comments through `outbox.comments.all()`, which the flush prefetches
+        for a batch in the order the email tells them: no query here.
+        """
+        if outbox.kind == OutboxEmail.Kind.MODERATION:
+            make_email, approved = self.moderation_email, False
+        else:
+            make_email, approved = self.new_comments_email, True
+        # A comment approved or deleted before the flush needs no review; a deleted one is no
+        # news.
+        comments = [comment for comment in outbox.comments.all() if comment.approved == approved]
+        return make_email(outbox, comments) if comments else None
+
+    def moderation_email(self, outbox, comments):
+        """Tell a talk's author that comments wait for their review."""
+        return render_email("moderation", self._context(outbox, comments), to=outbox.address)
+
+    def new_comments_email(self, outbox, comments):
+        """Tell a commenter of new comments on a talk, with a one-click way to stop."""
+        unsubscribe = unsubscribe_url(outbox.address, outbox.talk_id)
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return render_email(
+            "new_comments",
+            {**self._context(outbox, comments), "unsubscribe_url": unsubscribe},
+            to=outbox.address,
+            headers=headers,
+        )
+
+    def _context(self, outbox, comments):
+        talk = outbox.talk
+        if talk.pk not in self._talk_urls:
+            self._talk_urls[talk.pk] = absolute_url(talk.get_absolute_url())
+        return {
+            "name": outbox.name,
+            "talk": talk,
+            "talk_url": self._talk_urls[talk.pk],
+            "comments": [self._comment(comment) for comment in comments],
+        }
+
+    def _comment(self, comment):
+        if comment.pk not in self._comments:
+            self._comments[comment.pk] = {
+                "author": comment.display_name,
+                "excerpt": excerpt(comment),
+                "url": absolute_url(comment.get_absolute_url()),
+                "created_at": comment.created_at,
+            }
+        return self._comments[comment.pk]

@@ -1,0 +1,202 @@
+"""The outbox: the rows that queue notification emails, and the flush that sends them.
+
+A saved comment writes outbox rows in its own transaction; the caller asks the task queue for a
+flush once that commits (talks.tasks.request_delivery). The flush sends every due row over one
+SMTP connection and marks each sent only once the server has accepted it.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from ..models import Comment, OutboxEmail
+from .emails import EmailWriter
+
+logger = logging.getLogger(__name__)
+
+# Errors about one message: the connection is still good for the next one.
+MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+# --- Queueing ------------------------------------------------------------------------------
+
+
+def comment_saved(comment, *, created):
+    """Queue the emails a saved comment calls for: a new pending one, or one just published.
+
+    Returns True when a delivery is to be asked for once the transaction commits.
+    """
+    if comment.just_published or (created and not comment.approved):
+        return queue_emails(comment)
+    return False
+
+
+def queue_emails(comment):
+    """Write the outbox rows for `comment` in the current transaction.
+
+    Returns True when it made a row, whose delivery is then to be asked for after commit; a row
+    that already existed has had its delivery asked for by the comment that made it.
+    """
+    recipients = comment.recipients()
+    if not recipients:
+        return False
+    kind = OutboxEmail.Kind.NEW_COMMENTS if comment.approved else OutboxEmail.Kind.MODERATION
+    names = {}
+    for recipient in recipients:
+        names.setdefault(recipient.address.lower(), recipient.name)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = _pending_rows(comment.talk_id, names, kind, now)
+        OutboxEmail.comments.through.objects.bulk_create(
+            [
+                OutboxEmail.comments.through(outboxemail_id=row.pk, comment_id=comment.pk)
+                for row in rows
+            ],
+            ignore_conflicts=True,
+        )
+    return any(row.created_at == now for row in rows)
+
+
+def _pending_rows(talk_id, names, kind, now):
+    """The pending row of each address for the talk, made where missing, locked against a flush.
+
+    INSERT … ON CONFLICT DO NOTHING keeps concurrent writers from failing on the pending
+    constraint. The lock waits for a flush that is sending one of these rows; a row it marked
+    sent meanwhile no longer matches, so a new one is made for it on the next pass.
+    """
+    rows = {}
+    for _attempt in range(3):
+        missing = sorted(names.keys() - rows.keys())
+        if not missing:
+            return list(rows.values())
+        OutboxEmail.objects.bulk_create(
+            [
+                OutboxEmail(
+                    talk_id=talk_id, address=address, name=names[address], kind=kind, created_at=now
+                )
+                for address in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = (
+            OutboxEmail.objects.pending()
+            .filter(talk_id=talk_id, address__in=missing)
+            .select_for_update()
+            .order_by("address")
+        )
+        rows.update((row.address, row) for row in found)
+    raise RuntimeError(f"Could not queue notifications about talk {talk_id}: the outbox is busy.")
+
+
+# --- Delivery ------------------------------------------------------------------------------
+
+# Rows are locked, read and marked a batch at a time: a few queries per batch, not per email.
+# A worker that dies mid-batch leaves that batch pending, so its emails may go out twice but
+# are never lost.
+BATCH_SIZE = 50
+# An email's comments, as it tells them: oldest first, with their authors' names.
+COMMENTS_IN_ORDER = Comment.objects.select_related("author").order_by("created_at", "id")
+
+
+@dataclass
+class FlushResult:
+    sent: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+
+def flush_outbox(now=None):
+    """Send every due email over one SMTP connection; a failed one stays pending for a retry."""
+    result = FlushResult()
+    due_ids = list(OutboxEmail.objects.due(now).values_list("id", flat=True))
+    if not due_ids:
+        return result
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as error:
+        logger.warning("outbox: cannot reach the mail server: %s", error)
+        OutboxEmail.objects.filter(pk__in=due_ids).update(
+            attempts=F("attempts") + 1, last_error=_describe(error)
+        )
+        result.failed = len(due_ids)
+        return result
+    try:
+        writer = EmailWriter()
+        for start in range(0, len(due_ids), BATCH_SIZE):
+            batch_ids = due_ids[start : start + BATCH_SIZE]
+            if not _send_batch(batch_ids, now, connection, writer, result):
+                # The connection is gone: the rest wait for the next flush, untouched.
+                result.failed += len(due_ids) - start - len(batch_ids)
+                break
+    finally:
+        connection.close()
+    return result
+
+
+def _send_batch(ids, now, connection, writer, result):
+    """Send the rows of `ids` that are still due, and mark each as sent, failed or dropped.
+
+    Returns False when the connection can take no more.
+    """
+    connected = True
+    sent, dropped, failed = [], [], {}
+    with transaction.atomic():
+        # skip_locked: another worker flushing at the same time sends these rows, not both.
+        # (SQLite has no row locks; its writers take turns on the whole database instead.)
+        batch = list(
+            OutboxEmail.objects.due(now)
+            .filter(pk__in=ids)
+            .select_related("talk")
+            .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        for position, outbox in enumerate(batch):
+            message = writer.email(outbox)
+            if message is None:
+                dropped.append(outbox.pk)
+                continue
+            try:
+                connection.send_messages([message])
+            except Exception as error:  # e.g. a refused address, or one the backend cannot write
+                failed[outbox.pk] = _describe(error)
+                logger.warning(
+                    "outbox: email %d to %s not sent: %s", outbox.pk, outbox.address, error
+                )
+                # smtplib's errors are OSErrors; all but those about one message end the session.
+                if isinstance(error, OSError) and not isinstance(error, MESSAGE_ERRORS):
+                    connected = False
+                    result.failed += len(batch) - position - 1  # untouched, for the next flush
+                    break
+            else:
+                sent.append(outbox.pk)
+        _mark(sent, dropped, failed)
+    result.sent += len(sent)
+    result.dropped += len(dropped)
+    result.failed += len(failed)
+    return connected
+
+
+def _mark(sent, dropped, failed):
+    """Record a batch's outcome: sent rows leave the queue, failed ones wait for a retry."""
+    tried = F("attempts") + 1
+    if sent:
+        OutboxEmail.objects.filter(pk__in=sent).update(attempts=tried, sent_at=timezone.now())
+    if dropped:
+        OutboxEmail.objects.filter(pk__in=dropped).delete()
+    for pk, error in failed.items():
+        OutboxEmail.objects.filter(pk=pk).update(attempts=tried, last_error=error)
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"[:1000]
