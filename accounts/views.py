@@ -3,10 +3,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
-from django.views.generic import UpdateView
+from django.views.generic import TemplateView, UpdateView
 
+from talks.mixins import PagedTalksMixin
 from talks.models import Talk
-from talks.views.talks import PagedListView
 
 from .forms import LoginForm, ProfileForm
 from .models import User
@@ -40,7 +40,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class ProfileView(PagedListView):
+class ProfileView(PagedTalksMixin, TemplateView):
     template_name = "accounts/profile.html"
 
     def setup(self, request, *args, **kwargs):

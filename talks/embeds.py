@@ -24,17 +24,6 @@ class Embed:
     ratio: str  # Bootstrap ratio class suffix: "16x9" or "4x3"
 
 
-PROVIDER_NAMES = ("YouTube", "Vimeo", "Speaker Deck", "SlideShare", "Google Slides", "Notist")
-# Every src built below starts with one of these origins + "/"; a test holds us to it.
-FRAME_SOURCES = (
-    "https://www.youtube-nocookie.com",
-    "https://player.vimeo.com",
-    "https://speakerdeck.com",
-    "https://www.slideshare.net",
-    "https://docs.google.com",
-    "https://noti.st",
-)
-
 _UNSUPPORTED_MESSAGE = (
     "Paste a link (or the <iframe> embed code) from YouTube, Vimeo, Speaker Deck, SlideShare, "
     "Google Slides or Notist, for example https://www.youtube.com/watch?v=dQw4w9WgXcQ, "

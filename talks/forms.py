@@ -2,7 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
 
-from .embeds import PROVIDER_NAMES, normalize_embed
+from .embed_providers import PROVIDER_NAMES
+from .embeds import normalize_embed
 from .models import Comment, Talk
 from .services import create_comment
 

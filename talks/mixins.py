@@ -1,5 +1,10 @@
+"""View mixins the talk pages share with other apps' pages (a speaker's profile lists talks)."""
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+
+from .pagination import paginate
 
 
 class ManagedTalkMixin(LoginRequiredMixin):
@@ -10,3 +15,14 @@ class ManagedTalkMixin(LoginRequiredMixin):
         if not talk.can_be_managed_by(self.request.user):
             raise PermissionDenied("Only the talk's author or an admin may do this.")
         return talk
+
+
+class PagedTalksMixin:
+    """For a page listing talks with Newer/Older links (`?page=N`): get_queryset says which."""
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        page = paginate(self.get_queryset(), self.request.GET.get("page"), settings.TALKS_PER_PAGE)
+        return super().get_context_data(page=page, talks=page.object_list, **kwargs)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import render
 
-from talks.api.errors import json_error
+from .json_errors import json_error
 
 
 def _wants_json(request):

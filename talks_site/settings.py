@@ -8,7 +8,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from talks.embeds import FRAME_SOURCES
+from talks.embed_providers import FRAME_SOURCES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

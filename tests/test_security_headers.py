@@ -12,7 +12,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD
-from talks.embeds import FRAME_SOURCES
+from talks.embed_providers import FRAME_SOURCES
 
 from .live_servers import Server, manage, new_live_database
 

@@ -1,9 +1,8 @@
 """Every API error is JSON: `{"status": "<reason phrase>", "message": "<what to do>"}`."""
 
 from functools import wraps
-from http import HTTPStatus
 
-from django.http import JsonResponse
+from talks_site.json_errors import json_error
 
 
 class ApiError(Exception):
@@ -14,15 +13,6 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
-
-
-def json_error(status, message, headers=None):
-    response = JsonResponse(
-        {"status": HTTPStatus(status).phrase.lower(), "message": message}, status=status
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
 
 
 def answers_errors_as_json(view):

@@ -8,10 +8,12 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from talks_site.json_errors import json_error
+
 from .. import services
 from ..models import Comment
 from . import auth
-from .errors import ApiError, answers_errors_as_json, json_error
+from .errors import ApiError, answers_errors_as_json
 
 
 # Exempt from the CSRF middleware because a token is not sent by browsers on their own;

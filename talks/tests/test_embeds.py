@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talks.embeds import FRAME_SOURCES, PROVIDER_NAMES, Embed, embed_for, normalize_embed
+from talks.embed_providers import FRAME_SOURCES, PROVIDER_NAMES
+from talks.embeds import Embed, embed_for, normalize_embed
 
 YOUTUBE = Embed(
     provider="YouTube",

@@ -10,8 +10,9 @@ from django.views.generic import View
 from django.views.generic.base import TemplateResponseMixin
 from django.views.generic.detail import SingleObjectMixin
 
+from talks_site.json_errors import json_error
+
 from .. import ratelimit
-from ..api.errors import json_error
 from ..forms import CommentForm, CommentPreviewForm
 from ..markdown import render_markdown
 from ..models import Comment, Talk

@@ -1,27 +1,14 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from ..forms import TalkForm
-from ..mixins import ManagedTalkMixin
+from ..mixins import ManagedTalkMixin, PagedTalksMixin
 from ..models import Talk
-from ..pagination import paginate
 from .comments import TalkPageMixin
 
 
-class PagedListView(TemplateView):
-    """A list of talks paged with Newer/Older links (`?page=N`)."""
-
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        page = paginate(self.get_queryset(), self.request.GET.get("page"), settings.TALKS_PER_PAGE)
-        return super().get_context_data(page=page, talks=page.object_list, **kwargs)
-
-
-class TimelineView(PagedListView):
+class TimelineView(PagedTalksMixin, TemplateView):
     template_name = "talks/timeline.html"
 
     def get_queryset(self):
