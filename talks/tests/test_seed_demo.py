@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from accounts.models import User
-from talks.management.commands.seed_demo import DEMO_PASSWORD
+from talks.management.demo_data import DEMO_PASSWORD
 from talks.models import Comment, Talk
 
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from talks.management.commands.seed_demo import SHOWCASE_TITLE
+from talks.management.demo_data import SHOWCASE_TITLE
 from talks.markdown import render_markdown
 from talks.models import Comment, Talk
 

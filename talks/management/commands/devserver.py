@@ -15,6 +15,16 @@ WORKERS = {
         ["rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.Job"]
     ),
 }
+# What a process manager, `kill` or a closed terminal sends: each stops both children, as Ctrl-C.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(Exception):
+    """Raised by a stop signal's handler, so that the children are stopped on the way out."""
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signal.Signals(signum).name)
 
 
 class Command(BaseCommand):
@@ -25,26 +35,39 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, **options):
         manage = [sys.executable, "manage.py"]
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _raise_stopped)
         # Each child leads its own process group, so stopping it also stops the process that
-        # runserver's autoreloader starts under it.
+        # runserver's autoreloader starts under it; and Ctrl-C, sent to the terminal's group,
+        # reaches this process alone, which then stops them in order.
         worker = WORKERS.get(settings.TASKS["default"]["BACKEND"])
         processes = [subprocess.Popen([*manage, "runserver", addrport], start_new_session=True)]
         if worker:
             processes.append(subprocess.Popen([*manage, *worker], start_new_session=True))
         self.stdout.write(f"Talks is at http://{addrport}/ (Ctrl-C stops it)")
         try:
-            # Whichever stops first (or Ctrl-C) stops the other.
+            # Whichever stops first (or Ctrl-C, or a stop signal) stops the other.
             while all(process.poll() is None for process in processes):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     processes[0].wait(timeout=1)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Stopped):
             pass
         finally:
-            for process in processes:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+            # A second signal must not cut the stopping short and leave a child behind.
+            for signum in (*STOP_SIGNALS, signal.SIGINT):
+                signal.signal(signum, signal.SIG_IGN)
+            stop(processes)
+
+
+def stop(processes):
+    """SIGTERM to each child's process group, then SIGKILL to any still there after 10 s."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

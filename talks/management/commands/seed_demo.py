@@ -9,6 +9,7 @@ once and its HTML reused.
 import datetime
 import itertools
 import random
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -17,94 +18,60 @@ from django.utils import timezone
 
 from accounts.models import User
 from talks.embeds import normalize_embed
+from talks.management.demo_data import (
+    ABSTRACTS,
+    BODIES,
+    DEMO_PASSWORD,
+    NAMES,
+    SHOWCASE_TITLE,
+    SLIDES,
+    SPEAKERS,
+    TOPICS,
+    VENUES,
+    VIDEOS,
+)
 from talks.markdown import render_markdown
 from talks.models import Comment, Talk
 
-DEMO_PASSWORD = "talks-demo-password"  # noqa: S105 - printed for the demo's login, never for real use
 
-# The talk with the most discussion: the benchmark finds it by this title.
-SHOWCASE_TITLE = "Keeping Django fast at any size"
+class TalkRow(NamedTuple):
+    """A talk as seed_demo inserts it: the fields, named as on the model, in the INSERT's order."""
 
-SPEAKERS = [
-    ("ada", "Ada Lovelace", "London, UK", "Writes programs for engines that do not exist yet."),
-    ("grace", "Grace Hopper", "Arlington, VA", "Compilers, COBOL, and nanoseconds on a string."),
-    ("alan", "Alan Turing", "Manchester, UK", "Computability, morphogenesis and long runs."),
-    ("katherine", "Katherine Johnson", "Hampton, VA", "Orbital mechanics by hand and by machine."),
-    (
-        "edsger",
-        "Edsger Dijkstra",
-        "Austin, TX",
-        "Shortest paths, semaphores and handwritten notes.",
-    ),
-    (
-        "barbara",
-        "Barbara Liskov",
-        "Cambridge, MA",
-        "Abstraction, substitution and distributed systems.",
-    ),
-]
-TOPICS = [
-    "Django at scale",
-    "Testing without mocks",
-    "Async Python in practice",
-    "Postgres indexes explained",
-    "Accessible forms",
-    "Writing a tiny compiler",
-    "Caching without tears",
-    "Type hints in large codebases",
-    "Shipping on a Friday",
-    "Observability for small teams",
-    "Search with trigrams",
-    "Designing a public API",
-    "The art of the code review",
-    "Background jobs that never lose work",
-    "Security headers you should send",
-]
-# Abstracts of the length real ones have, so that listings render what they would in production.
-ABSTRACTS = [
-    "{topic} sounds simple until the first real project. This talk walks through what we "
-    "learned shipping it at {venue}: the mistakes that cost us a weekend, the patterns that "
-    "survived two rewrites, and the small tools that made the difference. You will leave with "
-    "a checklist you can apply on Monday morning, and a few stories to tell your team.",
-    "A practical introduction to {topic_lower}. We start from a working example, break it in "
-    "the ways production breaks things, and fix it one step at a time. No prior experience is "
-    "needed; bring a laptop if you want to follow along.",
-    "Why is {topic_lower} still hard in 2024? We look at three real codebases, measure where "
-    "the time goes, and compare the options honestly, including the boring one that usually "
-    "wins. Slides, code and the benchmark data are linked below.",
-    "Given at {venue}. {topic}: what the documentation does not tell you, what the error "
-    "messages mean, and how to keep the whole thing understandable for the next person.",
-]
-VENUES = [
-    ("PyCon US", "https://us.pycon.org/"),
-    ("DjangoCon Europe", "https://djangocon.eu/"),
-    ("EuroPython", "https://europython.eu/"),
-    ("PyData London", ""),
-    ("Local Python meetup", ""),
-]
-VIDEOS = [
-    "https://www.youtube.com/watch?v=DJtef410XaM",
-    "https://vimeo.com/76979871",
-    "",
-]
-SLIDES = [
-    "https://speakerdeck.com/player/c3e2b1c05f8a4c1b8d2c4bd4f5b5d3f1",
-    "https://docs.google.com/presentation/d/1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ/edit",
-    "",
-]
-NAMES = ["Sam", "Priya", "Jonas", "Mei", "Carlos", "Fatima", "Olu", "Ines", "Tomasz", "Yuki"]
-BODIES = [
-    "Great talk, thanks! The part about **indexes** finally made it click for me.",
-    "Do you have the code from the demo somewhere? I would love to try it.",
-    "I tried this at work and it cut our page time in half.\n\n    EXPLAIN ANALYZE SELECT ...",
-    "Slides are here too: https://example.com/slides (for those who asked).",
-    "Question: how does this compare to *the approach from last year*?",
-    "> Tests should fail for one reason\n\nThis is the best advice of the whole conference.",
-    "Loved it. A few notes:\n\n1. the audio cut out at 12:30\n2. the slides are great",
-    "Could you share the benchmark numbers for the bigger dataset?",
-    "This deserves more views. Sharing with my team.",
-    "The live demo was brave and it worked. Respect!",
-]
+    author_id: int
+    title: str
+    description: str
+    slides_url: str
+    video_url: str
+    venue: str
+    venue_url: str
+    date: datetime.date
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class CommentRow(NamedTuple):
+    """A comment as seed_demo inserts it, like TalkRow."""
+
+    talk_id: int
+    talk_author_id: int
+    author_id: int | None
+    author_name: str
+    author_email: str
+    body: str
+    body_html: str
+    created_at: datetime.datetime
+    notify: bool
+    approved: bool
+
+
+class CommentTarget(NamedTuple):
+    """Where a comment goes, and whether it is published."""
+
+    talk_id: int
+    talk_author_id: int
+    approved: bool
+
+
 # One comment in this many is written by a logged-in speaker rather than a visitor.
 SPEAKER_COMMENT_EVERY = 10
 # Distinct visitor addresses: a few hundred regulars, as on a real site.
@@ -112,9 +79,10 @@ VISITOR_ADDRESSES = 500
 CHUNK = 20_000
 
 
-def insert_rows(model, field_names, rows):
-    """Insert `rows` (tuples in `field_names` order) in bulk: COPY on PostgreSQL, else INSERT."""
-    fields = [model._meta.get_field(name) for name in field_names]
+def insert_rows(model, row_type, rows):
+    """Insert `rows` (`row_type` tuples, whose fields name the model's) in bulk: COPY on
+    PostgreSQL, else INSERT."""
+    fields = [model._meta.get_field(name) for name in row_type._fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
@@ -225,7 +193,8 @@ class Command(BaseCommand):
         taken = set(User.objects.values_list("username", flat=True))
         users = []
         for index in range(count):
-            username, name, location, bio = SPEAKERS[index % len(SPEAKERS)]
+            speaker = SPEAKERS[index % len(SPEAKERS)]
+            username = speaker.username
             if index >= len(SPEAKERS):
                 username = f"{username}{index}"
             while username in taken:
@@ -235,9 +204,9 @@ class Command(BaseCommand):
                 User(
                     username=username,
                     email=f"{username}@example.com",
-                    name=name,
-                    location=location,
-                    bio=bio,
+                    name=speaker.name,
+                    location=speaker.location,
+                    bio=speaker.bio,
                     password=password,
                     is_staff=not users,
                     is_superuser=not users,
@@ -255,50 +224,41 @@ class Command(BaseCommand):
 
         def rows():
             for index in range(count):
-                venue, venue_url = VENUES[index % len(VENUES)]
+                venue = VENUES[index % len(VENUES)]
                 topic = TOPICS[index % len(TOPICS)]
                 abstract = ABSTRACTS[index % len(ABSTRACTS)]
-                yield (
-                    users[index % len(users)].pk,
-                    topic if index < len(TOPICS) else f"{topic}, part {index}",
-                    abstract.format(topic=topic, topic_lower=topic.lower(), venue=venue),
-                    slides[index % len(slides)],
-                    videos[index % len(videos)],
-                    venue,
-                    venue_url,
+                yield TalkRow(
+                    author_id=users[index % len(users)].pk,
+                    title=topic if index < len(TOPICS) else f"{topic}, part {index}",
+                    description=abstract.format(
+                        topic=topic, topic_lower=topic.lower(), venue=venue.name
+                    ),
+                    slides_url=slides[index % len(slides)],
+                    video_url=videos[index % len(videos)],
+                    venue=venue.name,
+                    venue_url=venue.url,
                     # Older than the showcase, which is today's.
-                    today - datetime.timedelta(days=rng.randrange(1, 3650)),
-                    now,
-                    now,
+                    date=today - datetime.timedelta(days=rng.randrange(1, 3650)),
+                    created_at=now,
+                    updated_at=now,
                 )
 
-        fields = [
-            "author",
-            "title",
-            "description",
-            "slides_url",
-            "video_url",
-            "venue",
-            "venue_url",
-            "date",
-            "created_at",
-            "updated_at",
-        ]
-        insert_rows(Talk, fields, rows())
+        insert_rows(Talk, TalkRow, rows())
         return list(Talk.objects.filter(id__gt=before).order_by("id").values_list("id", "author"))
 
     def create_showcase(self, rng, host, users, approved, pending):
         """The talk with the most discussion: `approved` comments published, `pending` waiting."""
+        venue = VENUES[1]
         talk = Talk.objects.create(
             author=host,
             title=SHOWCASE_TITLE,
             description=ABSTRACTS[0].format(
-                topic=SHOWCASE_TITLE, topic_lower=SHOWCASE_TITLE.lower(), venue="DjangoCon Europe"
+                topic=SHOWCASE_TITLE, topic_lower=SHOWCASE_TITLE.lower(), venue=venue.name
             ),
             video_url=normalize_embed(VIDEOS[0]),
             slides_url=normalize_embed(SLIDES[0]),
-            venue="DjangoCon Europe",
-            venue_url="https://djangocon.eu/",
+            venue=venue.name,
+            venue_url=venue.url,
             date=datetime.date.today(),
         )
         start = timezone.now() - datetime.timedelta(days=2)
@@ -306,7 +266,7 @@ class Command(BaseCommand):
         states = [True] * approved + [False] * pending
         self.insert_comments(
             rng,
-            ((talk.pk, host.pk, state) for state in states),
+            (CommentTarget(talk.pk, host.pk, state) for state in states),
             users,
             start=start,
             step=datetime.timedelta(seconds=60),
@@ -323,7 +283,7 @@ class Command(BaseCommand):
             for pick in picks:
                 talk_id, author_id = talks[pick]
                 waiting = author_id != host.pk and rng.random() < pending
-                yield talk_id, author_id, not waiting
+                yield CommentTarget(talk_id, author_id, approved=not waiting)
 
         self.insert_comments(
             rng,
@@ -334,55 +294,37 @@ class Command(BaseCommand):
         )
 
     def insert_comments(self, rng, targets, users, *, start, step):
-        """Insert comments on `targets` ((talk id, its author's id, approved)), one every `step`."""
+        """Insert comments on `targets` (CommentTargets), one every `step`."""
         rendered = [(body, render_markdown(body)) for body in BODIES]
 
         def rows():
-            for index, (talk_id, talk_author, approved) in enumerate(targets):
+            for index, target in enumerate(targets):
                 body, body_html = rendered[index % len(rendered)]
-                created_at = start + step * index
-                if approved and index % SPEAKER_COMMENT_EVERY == 0:
-                    author = users[index % len(users)].pk
-                    yield (
-                        talk_id,
-                        talk_author,
-                        author,
-                        "",
-                        "",
-                        body,
-                        body_html,
-                        created_at,
-                        False,
-                        True,
+                common = {
+                    "talk_id": target.talk_id,
+                    "talk_author_id": target.talk_author_id,
+                    "body": body,
+                    "body_html": body_html,
+                    "created_at": start + step * index,
+                    "approved": target.approved,
+                }
+                if target.approved and index % SPEAKER_COMMENT_EVERY == 0:
+                    yield CommentRow(
+                        **common,
+                        author_id=users[index % len(users)].pk,
+                        author_name="",
+                        author_email="",
+                        notify=False,
                     )
                     continue
                 name = NAMES[index % len(NAMES)]
                 address = rng.randrange(VISITOR_ADDRESSES)
-                email = f"{name.lower()}{address}@example.org"
-                notify = index % 3 != 0
-                yield (
-                    talk_id,
-                    talk_author,
-                    None,
-                    name,
-                    email,
-                    body,
-                    body_html,
-                    created_at,
-                    notify,
-                    approved,
+                yield CommentRow(
+                    **common,
+                    author_id=None,
+                    author_name=name,
+                    author_email=f"{name.lower()}{address}@example.org",
+                    notify=index % 3 != 0,
                 )
 
-        fields = [
-            "talk",
-            "talk_author",
-            "author",
-            "author_name",
-            "author_email",
-            "body",
-            "body_html",
-            "created_at",
-            "notify",
-            "approved",
-        ]
-        insert_rows(Comment, fields, rows())
+        insert_rows(Comment, CommentRow, rows())

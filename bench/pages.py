@@ -1,0 +1,80 @@
+"""The pages the bench loads, in the order of its table.
+
+Adding a page to the bench is one line in PAGES: its key (for --only and the results), its label,
+its path, which client asks for it (a visitor, its speaker logged in, or the API with the
+speaker's token) and, if it has one, its target share of the reference page's requests/s. Paths
+and labels may name the fixture's values in braces: {showcase_id}, {speaker_username},
+{last_page}, {showcase_pending}.
+"""
+
+from dataclasses import dataclass
+
+from .fixture import pending_comment_paths
+
+# Targets: requests/s as a share of the reference page's.
+PUBLIC_TARGET, TALK_TARGET = 0.7, 0.5
+# The deepest page of the home page's listing the bench asks for.
+DEEP_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    path: str = ""
+    client: str = "visitor"
+    target: float | None = None
+    method: str = "GET"
+    # For a call that uses up what it asks for: a context manager of (fixture, count) giving
+    # `count` paths, one per request, and clearing up the ones left after the measurement.
+    fresh: object = None
+
+    def requests(self, fixture, paths=None):
+        values = {**fixture.values(), "deep_page": min(DEEP_PAGE, fixture.last_page)}
+        return Requests(
+            key=self.key,
+            label=self.label.format(**values),
+            method=self.method,
+            paths=list(paths) if paths is not None else [self.path.format(**values)],
+            headers=fixture.headers(self.client),
+            target=self.target,
+        )
+
+
+@dataclass
+class Requests:
+    """One page's requests as the measurer sends them."""
+
+    key: str
+    label: str
+    method: str
+    paths: list
+    headers: dict
+    target: float | None = None
+    body: bytes = b""
+
+    def next_path(self):
+        """The path of the next request alone: an API call uses its comment up, a GET repeats."""
+        return self.paths.pop(0) if self.method != "GET" else self.paths[0]
+
+
+# What every page is measured against: 50 rows through the ORM into a plain template.
+REFERENCE = Page("reference", "reference page", "/bench/reference/")
+
+PAGES = [
+    Page("home", "/ (page 1)", "/", target=PUBLIC_TARGET),
+    Page("deep", "/?page={deep_page}", "/?page={deep_page}", target=PUBLIC_TARGET),
+    Page("profile", "a speaker's profile", "/user/{speaker_username}/", target=PUBLIC_TARGET),
+    Page("talk", "talk, 100 comments (visitor)", "/talk/{showcase_id}/", target=TALK_TARGET),
+    Page("talk_speaker", "talk, 100 comments (its speaker)", "/talk/{showcase_id}/", "speaker"),
+    Page("moderate", "/moderate/ ({showcase_pending} waiting)", "/moderate/", "speaker"),
+    Page("feed", "Atom feed", "/feeds/talks/", target=PUBLIC_TARGET),
+    Page(
+        "api_approve",
+        "API approve (PUT)",
+        "",
+        "api",
+        method="PUT",
+        fresh=pending_comment_paths,
+    ),
+]
