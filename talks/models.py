@@ -11,11 +11,6 @@ from .embeds import embed_for
 from .markdown import render_markdown
 
 
-def can_manage(user, talk):
-    """A talk's author and admins may edit it and moderate its comments."""
-    return user.is_authenticated and (user.is_staff or talk.author_id == user.pk)
-
-
 class TalkQuerySet(models.QuerySet):
     def timeline(self):
         """Talks newest first, with what a listing shows of their author."""
@@ -70,7 +65,8 @@ class Talk(models.Model):
         return reverse("talks:detail", args=[self.pk])
 
     def can_be_managed_by(self, user):
-        return can_manage(user, self)
+        """A talk's author and admins may edit it and moderate its comments."""
+        return user.is_authenticated and (user.is_staff or self.author_id == user.pk)
 
     @property
     def slides_embed(self):
@@ -91,7 +87,7 @@ class CommentQuerySet(models.QuerySet):
     def thread(self, talk, user):
         """A talk's comments as `user` may see them, oldest first."""
         comments = self.filter(talk=talk).select_related("author").order_by("created_at", "id")
-        return comments if can_manage(user, talk) else comments.approved()
+        return comments if talk.can_be_managed_by(user) else comments.approved()
 
     def pending_for(self, user):
         """Comments waiting on the talks `user` wrote, oldest first."""
@@ -102,10 +98,8 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "id")
         )
 
-    def pending_for_admin(self, user):
-        """Every waiting comment for an admin; anyone else gets their own queue."""
-        if not user.is_staff:
-            return self.pending_for(user)
+    def pending_on_all_talks(self):
+        """Every waiting comment, oldest first: the admins' queue."""
         return self.pending().select_related("talk", "author").order_by("created_at", "id")
 
     def pending_counts(self, user):
@@ -293,10 +287,6 @@ class OutboxEmailQuerySet(models.QuerySet):
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
         return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
-
-    def is_queued(self, address, talk):
-        """Is an email to `address` about `talk` waiting to go out?"""
-        return self.pending().filter(address=address.lower(), talk=talk).exists()
 
 
 class OutboxEmail(models.Model):

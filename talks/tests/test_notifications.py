@@ -229,16 +229,6 @@ def test_the_database_refuses_a_second_pending_email_for_an_address_and_talk(tal
         OutboxEmail.objects.create(talk=talk, address="e@e.com", kind=Kind.NEW_COMMENTS)
 
 
-def test_one_is_queued_answers_per_address_and_talk(talk, john):
-    other = make_talk(john, title="t2")
-    OutboxEmail.objects.create(talk=talk, address="e@e.com", kind=Kind.NEW_COMMENTS)
-
-    assert OutboxEmail.objects.is_queued("e@e.com", talk) is True
-    assert OutboxEmail.objects.is_queued("E@E.com", talk) is True
-    assert OutboxEmail.objects.is_queued("e2@e2.com", talk) is False
-    assert OutboxEmail.objects.is_queued("e@e.com", other) is False
-
-
 @pytest.mark.parametrize("subscribers", [1, 30])
 def test_queueing_takes_the_same_queries_for_one_subscriber_or_thirty(
     talk, subscribers, django_assert_num_queries
