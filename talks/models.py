@@ -167,8 +167,6 @@ class Comment(models.Model):
     approved = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
-    # Whether the database row says "approved", so a save can tell a publication from an edit.
-    _approved_in_db = False
 
     class Meta:
         indexes = [
@@ -205,14 +203,7 @@ class Comment(models.Model):
             self.talk_author_id = self.talk.author_id
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "talk_author"}
-        # Read by post_save receivers: this save is the one that made the comment public.
-        self.just_published = (
-            self.approved
-            and not self._approved_in_db
-            and (update_fields is None or "approved" in update_fields)
-        )
         super().save(*args, **kwargs)
-        self._approved_in_db = self.approved
 
     def get_absolute_url(self):
         """The comment's lasting link: it finds the page of its talk that shows it."""
@@ -223,24 +214,19 @@ class Comment(models.Model):
         """The id of the comment's element on its talk's page."""
         return f"comment-{self.pk}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        if "approved" in field_names:
-            comment._approved_in_db = comment.approved
-        return comment
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        if fields is None or "approved" in fields:
-            self._approved_in_db = self.approved
-
     @property
     def display_name(self):
         return self.author.display_name if self.author_id else self.author_name
 
     def approve(self):
-        """Publish a waiting comment; its post_save tells the subscribers."""
+        """Publish a waiting comment; an approved one is left as it is.
+
+        The only save that names `approved` alone, so its post_save knows it published the
+        comment (see talks.notifications.outbox.comment_saved). services.approve_comment locks
+        the row first, so that two moderators' clicks publish it once.
+        """
+        if self.approved:
+            return
         self.approved = True
         self.save(update_fields=["approved"])
 
