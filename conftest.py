@@ -1,7 +1,7 @@
 """Personas and settings shared by every test.
 
-The personas follow the original app's tests: john is a speaker who owns `talk`, susan is an
-admin who owns no talk, and a visitor has no account at all.
+The personas: john is a speaker who owns `talk`, susan is an admin who owns no talk, and a
+visitor has no account at all.
 """
 
 import datetime

@@ -47,15 +47,17 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("accounts:profile", args=[self.username])
 
-    def get_full_name(self):
-        return self.name or self.username
-
     def get_short_name(self):
         return self.username
 
     @property
     def display_name(self):
+        """The name pages and emails show: the one the user gave, else their username."""
         return self.name or self.username
+
+    def get_full_name(self):
+        # Django's own pages (the admin's history) ask for the name by this hook.
+        return self.display_name
 
     def avatar_url(self, size=256, default="identicon", rating="pg"):
         """Gravatar URL for this user's email (SHA-256 of the trimmed, lower-cased address)."""

@@ -1,6 +1,6 @@
 """Slides and video embeds from an allow-list of providers.
 
-The original site printed speakers' embed code with |safe: one bad paste was stored XSS. Here a
+Embed code printed as pasted would make one bad paste stored XSS. So a
 speaker pastes a link, or a provider's <iframe> code of which only the src is read; the URL must
 match a known provider shape exactly, and we store a canonical link and build the player URL
 ourselves. Nothing the speaker typed ever reaches a page except as the validated ids below.
@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
 
-_MAX_LENGTH = 2000
+# The longest paste read: a provider's whole <iframe> code, much longer than the stored link.
+EMBED_MAX_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,12 @@ _PROVIDERS = {
 def _from_url(url: str) -> Embed | None:
     # Only plain printable ASCII: no whitespace or control characters (which browsers and
     # urllib silently drop or fold), no backslashes (which browsers read as "/"), no unicode.
-    if not url or len(url) > _MAX_LENGTH or not all("!" <= ch <= "~" for ch in url) or "\\" in url:
+    if (
+        not url
+        or len(url) > EMBED_MAX_LENGTH
+        or not all("!" <= ch <= "~" for ch in url)
+        or "\\" in url
+    ):
         return None
     try:
         parts = urlsplit(url)
@@ -203,9 +209,9 @@ def normalize_embed(value: str) -> str:
     value = value.strip()
     if not value:
         return ""
-    if len(value) > _MAX_LENGTH:
+    if len(value) > EMBED_MAX_LENGTH:
         raise ValidationError(
-            f"This is too long for an embed (at most {_MAX_LENGTH} characters): "
+            f"This is too long for an embed (at most {EMBED_MAX_LENGTH} characters): "
             "paste just the link to the talk or slides.",
             code="embed_too_long",
         )

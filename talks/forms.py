@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 
 from .embed_providers import PROVIDER_NAMES
-from .embeds import normalize_embed
+from .embeds import EMBED_MAX_LENGTH, normalize_embed
 from .models import Comment, Talk
 from .services import create_comment
 
@@ -13,11 +13,10 @@ EMBED_HELP = (
 
 
 def embed_field(label):
-    # Longer than the stored URL: speakers may paste a provider's whole <iframe> code.
     return forms.CharField(
         label=label,
         required=False,
-        max_length=2000,
+        max_length=EMBED_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=EMBED_HELP,
     )

@@ -11,11 +11,6 @@ from .embeds import embed_for
 from .markdown import render_markdown
 
 
-def can_manage(user, talk):
-    """A talk's author and admins may edit it and moderate its comments."""
-    return user.is_authenticated and (user.is_staff or talk.author_id == user.pk)
-
-
 class TalkQuerySet(models.QuerySet):
     def timeline(self):
         """Talks newest first, with what a listing shows of their author."""
@@ -70,7 +65,8 @@ class Talk(models.Model):
         return reverse("talks:detail", args=[self.pk])
 
     def can_be_managed_by(self, user):
-        return can_manage(user, self)
+        """A talk's author and admins may edit it and moderate its comments."""
+        return user.is_authenticated and (user.is_staff or self.author_id == user.pk)
 
     @property
     def slides_embed(self):
@@ -91,7 +87,7 @@ class CommentQuerySet(models.QuerySet):
     def thread(self, talk, user):
         """A talk's comments as `user` may see them, oldest first."""
         comments = self.filter(talk=talk).select_related("author").order_by("created_at", "id")
-        return comments if can_manage(user, talk) else comments.approved()
+        return comments if talk.can_be_managed_by(user) else comments.approved()
 
     def pending_for(self, user):
         """Comments waiting on the talks `user` wrote, oldest first."""
@@ -102,10 +98,8 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "id")
         )
 
-    def pending_for_admin(self, user):
-        """Every waiting comment for an admin; anyone else gets their own queue."""
-        if not user.is_staff:
-            return self.pending_for(user)
+    def pending_on_all_talks(self):
+        """Every waiting comment, oldest first: the admins' queue."""
         return self.pending().select_related("talk", "author").order_by("created_at", "id")
 
     def pending_counts(self, user):
@@ -173,8 +167,6 @@ class Comment(models.Model):
     approved = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
-    # Whether the database row says "approved", so a save can tell a publication from an edit.
-    _approved_in_db = False
 
     class Meta:
         indexes = [
@@ -211,14 +203,7 @@ class Comment(models.Model):
             self.talk_author_id = self.talk.author_id
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "talk_author"}
-        # Read by post_save receivers: this save is the one that made the comment public.
-        self.just_published = (
-            self.approved
-            and not self._approved_in_db
-            and (update_fields is None or "approved" in update_fields)
-        )
         super().save(*args, **kwargs)
-        self._approved_in_db = self.approved
 
     def get_absolute_url(self):
         """The comment's lasting link: it finds the page of its talk that shows it."""
@@ -229,24 +214,19 @@ class Comment(models.Model):
         """The id of the comment's element on its talk's page."""
         return f"comment-{self.pk}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        if "approved" in field_names:
-            comment._approved_in_db = comment.approved
-        return comment
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        if fields is None or "approved" in fields:
-            self._approved_in_db = self.approved
-
     @property
     def display_name(self):
         return self.author.display_name if self.author_id else self.author_name
 
     def approve(self):
-        """Publish a waiting comment; its post_save tells the subscribers."""
+        """Publish a waiting comment; an approved one is left as it is.
+
+        The only save that names `approved` alone, so its post_save knows it published the
+        comment (see talks.notifications.outbox.comment_saved). services.approve_comment locks
+        the row first, so that two moderators' clicks publish it once.
+        """
+        if self.approved:
+            return
         self.approved = True
         self.save(update_fields=["approved"])
 
@@ -293,10 +273,6 @@ class OutboxEmailQuerySet(models.QuerySet):
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
         return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
-
-    def is_queued(self, address, talk):
-        """Is an email to `address` about `talk` waiting to go out?"""
-        return self.pending().filter(address=address.lower(), talk=talk).exists()
 
 
 class OutboxEmail(models.Model):

@@ -55,6 +55,12 @@ class RateLimited(Exception):
             return f"{self.retry_after} seconds"
         return f"{math.ceil(self.retry_after / 60)} minutes"
 
+    def refuse(self, response):
+        """`response`, made the 429 answer: the status, and when to try again."""
+        response.status_code = 429
+        response["Retry-After"] = str(self.retry_after)
+        return response
+
 
 @lru_cache(maxsize=8)
 def parse_rate(value):

@@ -17,8 +17,8 @@ class CommentStateError(Exception):
 def create_comment(*, talk, body, user=None, author_name="", author_email="", notify=True):
     """Store a comment: a logged-in user's is published at once, a visitor's waits for review.
 
-    A user's comment subscribes their account to the talk, as the original app's recipient rule
-    expects; the unsubscribe link in the emails turns that off like a visitor's box.
+    A user's comment subscribes their account to the talk (notify keeps its default, on);
+    the unsubscribe link in the emails turns that off as it does a visitor's box.
     """
     if user is not None and user.is_authenticated:
         return Comment.objects.create(talk=talk, author=user, body=body, approved=True)

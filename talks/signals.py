@@ -10,9 +10,9 @@ from . import tasks
 from .notifications import outbox
 
 
-def comment_saved(sender, instance, created, raw=False, **kwargs):
+def comment_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
     """A comment was saved: the outbox decides whether it calls for emails."""
     if raw:  # loaddata writes rows as they were; nothing happened to tell anyone about
         return
-    if outbox.comment_saved(instance, created=created):
+    if outbox.comment_saved(instance, created=created, update_fields=update_fields):
         transaction.on_commit(tasks.request_delivery, robust=True)

@@ -96,8 +96,8 @@ def _csrf_failure(request):
 def authenticate(request, body):
     """The user behind an API request: by token (body or Bearer header), else by session + CSRF.
 
-    `body` is the request's JSON (None if it had no body), where the original clients put the
-    token: with neither a body, a Bearer header nor a session, the request is malformed.
+    `body` is the request's JSON (None if it had no body), where API clients put the token:
+    with neither a body, a Bearer header nor a session, the request is malformed.
     """
     has_header = "Authorization" in request.headers
     if body is None and not has_header and not request.user.is_authenticated:

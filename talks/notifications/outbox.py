@@ -31,12 +31,16 @@ MESSAGE_ERRORS = (
 # --- Queueing ------------------------------------------------------------------------------
 
 
-def comment_saved(comment, *, created):
+def comment_saved(comment, *, created, update_fields):
     """Queue the emails a saved comment calls for: a new pending one, or one just published.
 
+    A comment is published either as it is made (a logged-in user's) or by Comment.approve(),
+    which saves `approved` and nothing else; any other save of a comment is an edit.
     Returns True when a delivery is to be asked for once the transaction commits.
     """
-    if comment.just_published or (created and not comment.approved):
+    if created:
+        return queue_emails(comment)
+    if comment.approved and update_fields is not None and "approved" in update_fields:
         return queue_emails(comment)
     return False
 

@@ -25,6 +25,16 @@ def time_tag(value, style="date"):
 
 
 @register.simple_tag
+def page_link(number, base_url="", fragment=""):
+    """The link to page `number` of a list: its first page is `base_url` itself, when given.
+
+    A list shown without a base URL links by its query alone, "?page=1" included.
+    """
+    query = f"?page={number}" if number > 1 or not base_url else ""
+    return f"{base_url}{query}{fragment}"
+
+
+@register.simple_tag
 def event_json_ld(talk):
     """The talk as schema.org Event JSON-LD."""
     return structured_data.json_ld_script(structured_data.event(talk))

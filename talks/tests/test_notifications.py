@@ -18,7 +18,7 @@ Kind = OutboxEmail.Kind
 
 @pytest.fixture
 def thread(talk, susan):
-    """The original app's thread: talk by john with six comments (c4 still pending)."""
+    """A thread: talk by john with six comments (c4 still pending)."""
     return {
         "c1": make_comment(talk, author_name="n1", author_email="e@e.com", notify=True),
         "c2": make_comment(talk, author_name="n2", author_email="e2@e2.com", notify=False),
@@ -227,16 +227,6 @@ def test_the_database_refuses_a_second_pending_email_for_an_address_and_talk(tal
 
     with pytest.raises(IntegrityError):
         OutboxEmail.objects.create(talk=talk, address="e@e.com", kind=Kind.NEW_COMMENTS)
-
-
-def test_one_is_queued_answers_per_address_and_talk(talk, john):
-    other = make_talk(john, title="t2")
-    OutboxEmail.objects.create(talk=talk, address="e@e.com", kind=Kind.NEW_COMMENTS)
-
-    assert OutboxEmail.objects.is_queued("e@e.com", talk) is True
-    assert OutboxEmail.objects.is_queued("E@E.com", talk) is True
-    assert OutboxEmail.objects.is_queued("e2@e2.com", talk) is False
-    assert OutboxEmail.objects.is_queued("e@e.com", other) is False
 
 
 @pytest.mark.parametrize("subscribers", [1, 30])

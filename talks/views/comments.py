@@ -86,9 +86,7 @@ class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
             ratelimit.check(request, "comment")
         except ratelimit.RateLimited as limited:
             form.add_error(None, f"You are commenting too fast. Please wait {limited.wait}.")
-            response = self.render_to_response(self.talk_page_context(talk, form), status=429)
-            response["Retry-After"] = str(limited.retry_after)
-            return response
+            return limited.refuse(self.render_to_response(self.talk_page_context(talk, form)))
         if not form.is_valid():
             return self.render_to_response(self.talk_page_context(talk, form))
         if form.is_spam:
@@ -118,9 +116,8 @@ class CommentPreviewView(View):
         try:
             ratelimit.check(request, "preview", factor=ratelimit.PREVIEWS_PER_COMMENT)
         except ratelimit.RateLimited as limited:
-            response = json_error(429, f"Preview paused: too many requests. Wait {limited.wait}.")
-            response["Retry-After"] = str(limited.retry_after)
-            return response
+            message = f"Preview paused: too many requests. Wait {limited.wait}."
+            return limited.refuse(json_error(429, message))
         form = CommentPreviewForm(request.POST)
         if not form.is_valid():
             return json_error(400, form.errors["body"][0])

@@ -47,7 +47,7 @@ class AdminModerationQueueView(UserPassesTestMixin, ModerationQueueView):
         return self.request.user.is_staff
 
     def get_queryset(self):
-        return Comment.objects.pending_for_admin(self.request.user)
+        return Comment.objects.pending_on_all_talks()
 
 
 class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
