@@ -393,11 +393,3 @@ def test_the_link_of_a_deleted_comment_is_a_friendly_404(client, talk):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
-
-
-def test_a_comments_link_costs_two_queries(client, talk, django_assert_num_queries):
-    comment = make_comment(talk)
-
-    # The comment with its talk, then its position in the thread.
-    with django_assert_num_queries(2):
-        client.get(comment_link(comment))
