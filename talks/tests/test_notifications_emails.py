@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from conftest import make_comment, make_talk
 from talks.models import OutboxEmail
@@ -89,8 +90,8 @@ def test_a_commenter_email_quotes_and_links_each_new_comment(talk):
     )
     html = html_of(message)
     assert f'<a href="{SITE}/comments/{first.pk}/">' in html
-    assert "<blockquote>quoted and more</blockquote>" in html
-    assert f'<a href="{unsubscribe_url}">Stop them for this talk</a>' in html
+    assertInHTML("<blockquote>quoted and more</blockquote>", html)
+    assertInHTML(f'<a href="{unsubscribe_url}">Stop them for this talk</a>', html)
 
 
 def test_a_commenter_email_carries_one_click_unsubscribe_headers(talk):
