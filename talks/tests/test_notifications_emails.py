@@ -89,7 +89,7 @@ def test_a_commenter_email_quotes_and_links_each_new_comment(talk):
         f"Stop them (for this talk only): {unsubscribe_url}\n"
     )
     html = html_of(message)
-    assert f'<a href="{SITE}/comments/{first.pk}/">' in html
+    assertInHTML(f'<a href="{SITE}/comments/{first.pk}/">Read it on the talk\'s page</a>', html)
     assertInHTML("<blockquote>quoted and more</blockquote>", html)
     assertInHTML(f'<a href="{unsubscribe_url}">Stop them for this talk</a>', html)
 

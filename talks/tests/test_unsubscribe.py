@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from conftest import make_comment, make_talk
 from talks.models import Comment, OutboxEmail
@@ -131,7 +132,13 @@ def test_get_shows_a_confirm_button_and_changes_nothing(client, thread, talk):
 
     assert response.status_code == 200
     assert response.templates[0].name == "talks/unsubscribe.html"
-    assert b'<form method="post">' in response.content
+    assertContains(
+        response,
+        '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit" class="btn btn-primary">Unsubscribe</button>'
+        f'<a class="btn btn-link" href="/talk/{talk.pk}/">Keep them coming</a></form>',
+        html=True,
+    )
     assert b"e@e.com will get no more emails about new comments on" in response.content
     assert notify_flags(thread) == ALL_ON
     assert OutboxEmail.objects.is_queued("e@e.com", talk) is True
