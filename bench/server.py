@@ -60,18 +60,8 @@ class Server:
         return int(self.env.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
 
     def worker_pids(self):
-        """The master's children, read from /proc."""
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The command name is in parentheses and may hold spaces: the ppid follows it.
-            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                pids.append(int(entry.name))
+        """The master's children."""
+        pids = child_pids(self.process.pid)
         self.pids_seen.update(pids)
         return pids
 
@@ -87,3 +77,19 @@ class Server:
                 if line.startswith("VmRSS:"):
                     largest = max(largest, int(line.split()[1]))
         return largest / 1024
+
+
+def child_pids(pid):
+    """The processes whose parent is `pid`, read from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces: the ppid follows it.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            pids.append(int(entry.name))
+    return pids

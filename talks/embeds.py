@@ -1,6 +1,6 @@
 """Slides and video embeds from an allow-list of providers.
 
-Embed code printed as pasted would make one bad paste stored XSS. So a
+Printing a speaker's embed code as it was pasted would make one bad paste stored XSS. Instead a
 speaker pastes a link, or a provider's <iframe> code of which only the src is read; the URL must
 match a known provider shape exactly, and we store a canonical link and build the player URL
 ourselves. Nothing the speaker typed ever reaches a page except as the validated ids below.

@@ -270,10 +270,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        # One line per record, key=value pairs: readable by people and by log collectors.
-        "logfmt": {
-            "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r",
-        },
+        # One line per record, key=value pairs, a traceback escaped on the same line: readable
+        # by people and by log collectors.
+        "logfmt": {"()": "talks_site.logging.LogfmtFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "logfmt"},

@@ -10,16 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.server import child_pids
+from talks.tests.smtpd import free_port
 from tests.live_servers import ROOT, server_env, stop_process_group
 
 START_TIMEOUT = 60
 STOP_TIMEOUT = 20
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port_is_free(port):
@@ -32,25 +28,9 @@ def port_is_free(port):
         return True
 
 
-def children(pid):
-    """The processes whose parent is `pid`, read from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name is in parentheses and may hold spaces: the ppid follows it.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 def descendants(pid):
     found = []
-    for child in children(pid):
+    for child in child_pids(pid):
         found += [child, *descendants(child)]
     return found
 

@@ -1,6 +1,6 @@
 """The JSON API: /api/1.0/comments/<id> (PUT approves, DELETE deletes) and /api/1.0/tokens.
 
-The original's "other speaker susan" is david here: in our personas susan is an admin.
+The other speaker, with no rights over john's talk, is david; susan is an admin.
 """
 
 import json
@@ -56,7 +56,7 @@ def assert_error(response, status, message=None):
         assert body["message"] == message
 
 
-# --- ORIGINAL-TESTS 13: request errors ------------------------------------------------------
+# --- Request errors ---------------------------------------------------------------------
 
 
 def test_a_request_without_a_json_body_is_400(client, pending):
@@ -108,7 +108,7 @@ def test_the_token_of_a_deleted_user_is_401(client, pending, john):
     assert call(client, "PUT", comment_url(pending), {"token": token}).status_code == 200
 
 
-# --- ORIGINAL-TESTS 14 and 15: approve and delete -------------------------------------------
+# --- Approve and delete -----------------------------------------------------------------
 
 
 def test_approve_by_another_speaker_is_403_by_the_author_200_then_400(client, pending, david, john):
@@ -171,7 +171,7 @@ def test_approving_through_the_api_saves_through_comment_approve_once(client, pe
     assert saves == [(pending.pk, False, frozenset({"approved"}), True)]
 
 
-# --- ORIGINAL-TESTS 16 and every other status ----------------------------------------------
+# --- Every other status -----------------------------------------------------------------
 
 
 def test_an_unknown_comment_is_404(client, john):

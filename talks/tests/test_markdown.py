@@ -6,7 +6,8 @@ import pytest
 
 from talks.markdown import render_markdown
 
-# The allow-list of DESIGN.md, stated here rather than imported so a change to it shows in a test.
+# The tags and attributes comments may use, stated here rather than imported from
+# talks.markdown, so that a change to the allow-list shows in a test.
 TAGS = {"a", "abbr", "acronym", "b", "blockquote", "code", "em", "i", "li", "ol", "pre", "strong"}
 TAGS |= {"ul", "h1", "h2", "h3", "p"}
 ATTRIBUTES = {"a": {"href", "title", "rel"}, "abbr": {"title"}, "acronym": {"title"}}

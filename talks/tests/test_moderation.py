@@ -30,7 +30,7 @@ def queue(talk, david):
     }
 
 
-# --- The moderation lists -------------------------------------------------------------------
+# --- The moderation lists ---------------------------------------------------------------
 
 
 def test_moderation_lists_for_a_speaker_and_an_admin(talk, john, susan):

@@ -18,7 +18,7 @@ Kind = OutboxEmail.Kind
 
 @pytest.fixture
 def thread(talk, susan):
-    """A thread: talk by john with six comments (c4 still pending)."""
+    """A talk by john with six comments (c4 still pending), by visitors and by susan."""
     return {
         "c1": make_comment(talk, author_name="n1", author_email="e@e.com", notify=True),
         "c2": make_comment(talk, author_name="n2", author_email="e2@e2.com", notify=False),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from conftest import make_comment, make_talk
 from talks.models import OutboxEmail
@@ -89,9 +90,9 @@ def test_a_commenter_email_quotes_and_links_each_new_comment(talk):
         f"Stop them (for this talk only): {unsubscribe_url}\n"
     )
     html = html_of(message)
-    assert f'<a href="{SITE}/comments/{first.pk}/">' in html
-    assert "<blockquote>quoted and more</blockquote>" in html
-    assert f'<a href="{unsubscribe_url}">Stop them for this talk</a>' in html
+    assertInHTML(f'<a href="{SITE}/comments/{first.pk}/">Read it on the talk\'s page</a>', html)
+    assertInHTML("<blockquote>quoted and more</blockquote>", html)
+    assertInHTML(f'<a href="{unsubscribe_url}">Stop them for this talk</a>', html)
 
 
 def test_a_commenter_email_carries_one_click_unsubscribe_headers(talk):

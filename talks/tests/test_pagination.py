@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertInHTML
 
 from conftest import make_talk
 from talks.models import Talk
@@ -134,8 +135,8 @@ def test_the_first_of_two_pages_links_to_older_only(client, john, per_page):
 
     content = client.get("/").content.decode()
 
-    assert '<a class="page-link" href="?page=2" rel="next">Older &rarr;</a>' in content
-    assert '<span class="page-link">&larr; Newer</span>' in content
+    assertInHTML('<a class="page-link" href="?page=2" rel="next">Older &rarr;</a>', content)
+    assertInHTML('<span class="page-link">&larr; Newer</span>', content)
     assert 'rel="prev"' not in content
 
 
@@ -146,8 +147,8 @@ def test_the_last_page_links_to_newer_only(client, john, per_page):
 
     content = response.content.decode()
     assert list(response.context["talks"]) == talks[PER_PAGE:]
-    assert '<a class="page-link" href="?page=1" rel="prev">&larr; Newer</a>' in content
-    assert '<span class="page-link">Older &rarr;</span>' in content
+    assertInHTML('<a class="page-link" href="?page=1" rel="prev">&larr; Newer</a>', content)
+    assertInHTML('<span class="page-link">Older &rarr;</span>', content)
 
 
 def test_a_middle_page_links_both_ways(client, john, per_page):
