@@ -1,13 +1,14 @@
 from django.urls import path
 
 from . import feeds
-from .views import comments, moderation, unsubscribe
+from .views import comments, moderation, search, unsubscribe
 from .views import talks as views
 
 app_name = "talks"
 
 urlpatterns = [
     path("", views.TimelineView.as_view(), name="timeline"),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("talk/new/", views.TalkCreateView.as_view(), name="create"),
     path("talk/<int:pk>/", views.TalkDetailView.as_view(), name="detail"),
     path("talk/<int:pk>/edit/", views.TalkUpdateView.as_view(), name="edit"),

@@ -1,0 +1,85 @@
+"""The index's rows as a model Django joins to, and the two expressions that read it."""
+
+from django.db import models
+
+
+class TalkSearchEntry(models.Model):
+    """One talk's row in the search index; written by the database's triggers only."""
+
+    talk = models.OneToOneField(
+        "talks.Talk",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="search_entry",
+    )
+    # FTS5's hidden column named after its table; a tsvector of the same name on PostgreSQL.
+    document = models.TextField(db_column="talks_talk_search")
+
+    class Meta:
+        managed = False  # talks/search/index.py creates it (migration 0004)
+        db_table = "talks_talk_search"
+
+    def __str__(self):
+        return f"Search entry of talk {self.talk_id}"
+
+
+class Matches(models.Func):
+    """`document` matches the query's words (a boolean, for filter())."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, document, query):
+        super().__init__(document, models.Value(query.fts5()), models.Value(query.tsquery()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        document, fts5, _ = self.source_expressions
+        sql, params = compiler.compile(document)
+        query_sql, query_params = compiler.compile(fts5)
+        return f"{sql} MATCH {query_sql}", (*params, *query_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        document, _, tsquery = self.source_expressions
+        sql, params = compiler.compile(document)
+        query_sql, query_params = compiler.compile(tsquery)
+        return f"{sql} @@ to_tsquery('simple', {query_sql})", (*params, *query_params)
+
+
+# Title, speaker, venue, description: how much a match in each field counts.
+FTS5_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
+# ts_rank's weights are listed D, C, B, A: the same proportions as above.
+TSVECTOR_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'"
+
+
+class Rank(models.Func):
+    """How poorly `document` matches: smaller is better on both databases, so order ascending."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, document, query):
+        super().__init__(document, models.Value(query.tsquery()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # bm25() is already negative for a good match; it needs the MATCH of the same query.
+        return f"bm25({sql}, {FTS5_WEIGHTS})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        document, tsquery = self.source_expressions
+        sql, params = compiler.compile(document)
+        query_sql, query_params = compiler.compile(tsquery)
+        return (
+            f"-ts_rank({TSVECTOR_WEIGHTS}, {sql}, to_tsquery('simple', {query_sql}))",
+            (*params, *query_params),
+        )
+
+
+def search(queryset, query):
+    """`queryset`'s talks matching every word of `query`, best first, then newest."""
+    document = models.F("search_entry__document")
+    return (
+        queryset.filter(search_entry__isnull=False)
+        .filter(Matches(document, query))
+        .annotate(search_rank=Rank(document, query))
+        .order_by("search_rank", "-date", "-id")
+    )
