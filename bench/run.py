@@ -428,6 +428,8 @@ def page_list(fixture, counts):
             "moderate", f"/moderate/ ({SHOWCASE_PENDING} waiting)", "GET", ["/moderate/"], speaker
         ),
         Page("feed", "Atom feed", "GET", ["/feeds/talks/"], visitor, PUBLIC_TARGET),
+        Page("search_common", "search, a common word", "GET", ["/search/?q=django"], visitor),
+        Page("search_rare", "search, a rare word", "GET", ["/search/?q=keeping"], visitor),
         Page("api_approve", "API approve (PUT)", "PUT", [], api),
     ]
 

@@ -20,9 +20,12 @@ TABLE = "talks_talk_search"
 # The speaker's name in the index: the display name and the username, both searchable.
 _SQLITE_SPEAKER = "trim(u.name || ' ' || u.username)"
 
+# The last word is a prefix: indexes of its first 1 to 4 letters keep "d*" or "the*" from
+# merging the lists of every word that starts so (longer prefixes match few words anyway).
 SQLITE_TABLE = [
     f"""CREATE VIRTUAL TABLE {TABLE} USING fts5(
-        title, speaker, venue, description, tokenize = 'unicode61 remove_diacritics 0'
+        title, speaker, venue, description, tokenize = 'unicode61 remove_diacritics 0',
+        prefix = '1 2 3 4'
     )""",
 ]
 SQLITE_TRIGGERS = [
@@ -93,6 +96,11 @@ POSTGRESQL_TABLE = [
         ON CONFLICT (rowid) DO UPDATE SET {TABLE} = EXCLUDED.{TABLE};
         RETURN NEW;
     END $$""",
+    f"""CREATE FUNCTION {TABLE}_empty() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE {TABLE};
+        RETURN NULL;
+    END $$""",
     f"""CREATE FUNCTION {TABLE}_refresh_speaker() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         UPDATE {TABLE} s SET {TABLE} = talks_search_document(t.title,
@@ -102,6 +110,9 @@ POSTGRESQL_TABLE = [
     END $$""",
 ]
 POSTGRESQL_TRIGGERS = [
+    # TRUNCATE (as Django's flush does) fires no row trigger: empty the index with the table.
+    f"""CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON talks_talk
+        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_empty()""",
     f"""CREATE TRIGGER {TABLE}_talk AFTER INSERT OR DELETE
         OR UPDATE OF title, venue, description, author_id ON talks_talk
         FOR EACH ROW EXECUTE FUNCTION {TABLE}_refresh_talk()""",
@@ -113,11 +124,13 @@ POSTGRESQL_TRIGGERS = [
 POSTGRESQL_DROP_TRIGGERS = [
     f"DROP TRIGGER IF EXISTS {TABLE}_talk ON talks_talk",
     f"DROP TRIGGER IF EXISTS {TABLE}_speaker ON accounts_user",
+    f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON talks_talk",
 ]
 POSTGRESQL_DROP_TABLE = [
     f"DROP TABLE IF EXISTS {TABLE}",
     f"DROP FUNCTION IF EXISTS {TABLE}_refresh_talk()",
     f"DROP FUNCTION IF EXISTS {TABLE}_refresh_speaker()",
+    f"DROP FUNCTION IF EXISTS {TABLE}_empty()",
     "DROP FUNCTION IF EXISTS talks_search_document(text, text, text, text)",
     "DROP FUNCTION IF EXISTS talks_search_words(text)",
 ]

@@ -74,11 +74,48 @@ class Rank(models.Func):
         )
 
 
+# Only this many matches are ranked: the most recently added ones. Ranking reads every match,
+# so a word in a tenth of a million talks would cost seconds; this bounds every search.
+RANKED_MATCHES = 10_000
+
+
+class RankedFloor(models.Func):
+    """The lowest index rowid among the RANKED_MATCHES most recent matches (0 if fewer)."""
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, query):
+        super().__init__(models.Value(query.fts5()), models.Value(query.tsquery()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # FTS5 walks its doclist backwards by rowid: this reads RANKED_MATCHES ids, no text.
+        table = TalkSearchEntry._meta.db_table
+        return (
+            f"COALESCE((SELECT rowid FROM {table} WHERE {table} MATCH {sql} "  # noqa: S608 - names and a number of ours; the query is a parameter
+            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0)",
+            params,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[1])
+        table = TalkSearchEntry._meta.db_table
+        return (
+            f"COALESCE((SELECT rowid FROM {table} WHERE {table} @@ to_tsquery('simple', {sql}) "  # noqa: S608 - as above
+            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0)",
+            params,
+        )
+
+
 def search(queryset, query):
-    """`queryset`'s talks matching every word of `query`, best first, then newest."""
+    """`queryset`'s talks matching every word of `query`, best first, then newest.
+
+    Of a word so common that more than RANKED_MATCHES talks hold it, the most recently added
+    RANKED_MATCHES are ranked and shown; another word narrows the search past them.
+    """
     document = models.F("search_entry__document")
     return (
-        queryset.filter(search_entry__isnull=False)
+        queryset.filter(search_entry__pk__gte=RankedFloor(query))
         .filter(Matches(document, query))
         .annotate(search_rank=Rank(document, query))
         .order_by("search_rank", "-date", "-id")

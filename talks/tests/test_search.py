@@ -308,3 +308,39 @@ def test_highlight_marks_whole_words_only_for_earlier_terms():
     assert str(highlight("Django scales at scale", query)) == (
         "<mark>Django</mark> scales at <mark>scale</mark>"
     )
+
+
+def test_emptying_the_talks_table_empties_the_index(db, john):
+    from django.db import connection
+
+    from talks.models import TalkSearchEntry
+
+    make_talk(john, title="Soon truncated")
+    with connection.cursor() as cursor:
+        # What Django's flush does: TRUNCATE on PostgreSQL, DELETE on SQLite.
+        statement = (
+            "TRUNCATE talks_talk CASCADE"
+            if connection.vendor == "postgresql"
+            else ("DELETE FROM talks_talk")
+        )
+        if connection.vendor == "postgresql":
+            # The test's transaction still holds the talk's deferred foreign key checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(statement)
+
+    assert TalkSearchEntry.objects.count() == 0
+
+
+def test_of_a_very_common_word_the_most_recent_matches_are_ranked(db, john, monkeypatch):
+    import talks.search.models
+
+    monkeypatch.setattr(talks.search.models, "RANKED_MATCHES", 3)
+    make_talk(john, title="Common word in the title, added first")
+    for n in range(4):
+        make_talk(
+            john, title=f"Later {n}", description="common", date=datetime.date(2014, 1, n + 1)
+        )
+
+    # The title match was added first: it is past the three most recent, so it is not ranked.
+    assert titles("common") == ["Later 3", "Later 2", "Later 1"]
+    assert titles("common title") == ["Common word in the title, added first"]
