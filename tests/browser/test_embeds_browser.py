@@ -52,7 +52,7 @@ def test_no_provider_is_asked_until_the_placeholder_is_clicked(watched, talk):
     assert page.locator("iframe").count() == 0
     assert outside == []
 
-    page.get_by_role("link", name="Play: Video on YouTube, Flask by Example").click()
+    page.get_by_role("link", name="Play: Video on YouTube Flask by Example").click()
 
     frame = page.locator("iframe")
     expect(frame).to_have_count(1)
