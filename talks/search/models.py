@@ -3,6 +3,13 @@
 from django.db import models
 
 
+class _LeftOutOfDumps(models.Manager):
+    """Nothing, for dumpdata: the index is derived, and loading the talks rebuilds it."""
+
+    def get_queryset(self):
+        return super().get_queryset().none()
+
+
 class TalkSearchEntry(models.Model):
     """One talk's row in the search index; written by the database's triggers only."""
 
@@ -15,6 +22,9 @@ class TalkSearchEntry(models.Model):
     )
     # FTS5's hidden column named after its table; a tsvector of the same name on PostgreSQL.
     document = models.TextField(db_column="talks_talk_search")
+
+    objects = _LeftOutOfDumps()  # the default manager, which dumpdata reads
+    entries = models.Manager()  # noqa: DJ012 - both are managers; ruff takes the first for a field
 
     class Meta:
         managed = False  # talks/search/index.py creates it (migration 0004)

@@ -328,7 +328,7 @@ def test_emptying_the_talks_table_empties_the_index(db, john):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(statement)
 
-    assert TalkSearchEntry.objects.count() == 0
+    assert TalkSearchEntry.entries.count() == 0
 
 
 def test_of_a_very_common_word_the_most_recent_matches_are_ranked(db, john, monkeypatch):
@@ -344,3 +344,22 @@ def test_of_a_very_common_word_the_most_recent_matches_are_ranked(db, john, monk
     # The title match was added first: it is past the three most recent, so it is not ranked.
     assert titles("common") == ["Later 3", "Later 2", "Later 1"]
     assert titles("common title") == ["Common word in the title, added first"]
+
+
+def test_a_dump_and_load_leaves_the_index_to_the_triggers(db, john, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from talks.models import TalkSearchEntry
+
+    make_talk(john, title="Dumped and loaded")
+    dump = tmp_path / "dump.json"
+    call_command("dumpdata", "accounts", "talks", output=str(dump), stdout=io.StringIO())
+    assert "talksearchentry" not in dump.read_text()
+    Talk.objects.all().delete()
+
+    call_command("loaddata", str(dump), stdout=io.StringIO())
+
+    assert titles("loaded") == ["Dumped and loaded"]
+    assert TalkSearchEntry.entries.count() == 1
