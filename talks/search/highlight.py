@@ -1,27 +1,39 @@
 """Marking a query's words in text shown on a results page."""
 
-from django.utils.html import escape
+import functools
+import html
+import re
+
 from django.utils.safestring import mark_safe
 
-from .query import WORD
+# Neither side of a marked word may touch another letter or digit: words are marked whole.
+_NOT_AFTER_WORD = r"(?<![^\W_])"
+_NOT_BEFORE_WORD = r"(?![^\W_])"
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(terms):
+    *whole, prefix = terms
+    alternatives = [f"{re.escape(prefix)}[^\\W_]*"]
+    if whole:
+        alternatives.insert(0, f"(?:{'|'.join(map(re.escape, whole))}){_NOT_BEFORE_WORD}")
+    return re.compile(f"{_NOT_AFTER_WORD}(?:{'|'.join(alternatives)})", re.IGNORECASE)
 
 
 def highlight(text, query):
     """`text`, HTML-escaped, with each word the query matched wrapped in <mark>.
 
-    The raw text is cut into words and the rest; every piece is escaped on its own and only
-    whole words get a <mark>, so no mark lands inside an entity or a tag.
+    Matches are found in the raw text; every piece between them and every match is escaped
+    on its own before the <mark> tags go around, so no mark lands inside an entity or a tag.
     """
-    terms = set(query.terms[:-1])
-    prefix = query.terms[-1] if query.terms else None
+    if not query.terms:
+        return html.escape(text)
     pieces = []
     position = 0
-    for match in WORD.finditer(text):
-        word = match[0].lower()
-        if word in terms or (prefix and word.startswith(prefix)):
-            pieces.append(escape(text[position : match.start()]))
-            pieces.append(f"<mark>{escape(match[0])}</mark>")
-            position = match.end()
-    pieces.append(escape(text[position:]))
-    # Safe: every piece of `text` went through escape(); only our own <mark> tags are added.
+    for match in _pattern(query.terms).finditer(text):
+        pieces.append(html.escape(text[position : match.start()]))
+        pieces.append(f"<mark>{html.escape(match[0])}</mark>")
+        position = match.end()
+    pieces.append(html.escape(text[position:]))
+    # Safe: every piece of `text` went through html.escape(); only our <mark> tags are added.
     return mark_safe("".join(pieces))  # noqa: S308 - built from escaped pieces, see above

@@ -363,3 +363,23 @@ def test_a_dump_and_load_leaves_the_index_to_the_triggers(db, john, tmp_path):
 
     assert titles("loaded") == ["Dumped and loaded"]
     assert TalkSearchEntry.entries.count() == 1
+
+
+def test_a_cached_result_page_shows_an_edit_at_once(client, john):
+    talk = make_talk(john, title="Django before")
+    client.get("/search/", {"q": "django"})
+    talk.title = "Django after"
+    talk.save()
+
+    content = client.get("/search/", {"q": "django"}).content.decode()
+
+    assert "<mark>Django</mark> after" in content and "before" not in content
+
+
+def test_a_cached_result_page_marks_the_words_of_each_query(client, john):
+    make_talk(john, title="Django scale")
+    assert "<mark>scale</mark>" in client.get("/search/", {"q": "django scale"}).content.decode()
+
+    content = client.get("/search/", {"q": "scale django"}).content.decode()
+
+    assert "<mark>Django</mark> <mark>scale</mark>" in content
