@@ -69,6 +69,8 @@ PAGES = [
     Page("talk_speaker", "talk, 100 comments (its speaker)", "/talk/{showcase_id}/", "speaker"),
     Page("moderate", "/moderate/ ({showcase_pending} waiting)", "/moderate/", "speaker"),
     Page("feed", "Atom feed", "/feeds/talks/", target=PUBLIC_TARGET),
+    Page("search_common", "search, a common word", "/search/?q=django"),
+    Page("search_rare", "search, a rare word", "/search/?q=keeping"),
     Page(
         "api_approve",
         "API approve (PUT)",

@@ -20,6 +20,14 @@ class TalkQuerySet(models.QuerySet):
         """`user`'s talks, newest first. Each one's author is `user` itself: no join, no copies."""
         return (self & user.talks.all()).order_by("-date", "-id")
 
+    def search(self, query):
+        """Talks matching every word of `query` (text or a parsed one), best match first."""
+        from .search import parse_query
+        from .search.models import search
+
+        query = parse_query(query) if isinstance(query, str) else query
+        return search(self.select_related("author"), query) if query else self.none()
+
 
 class Talk(models.Model):
     author = models.ForeignKey(
@@ -324,3 +332,7 @@ class OutboxEmail(models.Model):
     def __str__(self):
         state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "pending"
         return f"{self.get_kind_display()} to {self.address} about talk {self.talk_id} ({state})"
+
+
+# Registered with the app here; Talk.objects.search() reads it.
+from .search.models import TalkSearchEntry  # noqa: E402, F401 - a model must be imported by models

@@ -1,15 +1,26 @@
 from django.urls import path
 
 from . import feeds
-from .views import comments, moderation, unsubscribe
+from .views import comments, moderation, search, share, unsubscribe
 from .views import talks as views
 
 app_name = "talks"
 
 urlpatterns = [
     path("", views.TimelineView.as_view(), name="timeline"),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("talk/new/", views.TalkCreateView.as_view(), name="create"),
     path("talk/<int:pk>/", views.TalkDetailView.as_view(), name="detail"),
+    path("t/<int:pk>", share.ShortLinkView.as_view(), name="short_link"),
+    path("talk/<int:pk>/qr.svg", share.QRCodeView.as_view(kind="svg"), name="qr_svg"),
+    path("talk/<int:pk>/qr.png", share.QRCodeView.as_view(kind="png"), name="qr_png"),
+    path("talk/<int:pk>/slide/", share.SlideView.as_view(), name="slide"),
+    path("talk/<int:pk>/calendar.ics", share.TalkCalendarView.as_view(), name="calendar"),
+    path(
+        "user/<str:username>/calendar.ics",
+        share.SpeakerCalendarView.as_view(),
+        name="speaker_calendar",
+    ),
     path("talk/<int:pk>/edit/", views.TalkUpdateView.as_view(), name="edit"),
     path("talk/<int:pk>/comments/", comments.CommentCreateView.as_view(), name="comment_create"),
     path("comments/preview/", comments.CommentPreviewView.as_view(), name="comment_preview"),

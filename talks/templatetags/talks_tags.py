@@ -25,12 +25,13 @@ def time_tag(value, style="date"):
 
 
 @register.simple_tag
-def page_link(number, base_url="", fragment=""):
+def page_link(number, base_url="", fragment="", kept_query=""):
     """The link to page `number` of a list: its first page is `base_url` itself, when given.
 
-    A list shown without a base URL links by its query alone, "?page=1" included.
+    A list shown without a base URL links by its query alone, "?page=1" included, after
+    `kept_query` ("q=django&"), the part of the query that every page of the list repeats.
     """
-    query = f"?page={number}" if number > 1 or not base_url else ""
+    query = f"?{kept_query}page={number}" if number > 1 or not base_url else ""
     return f"{base_url}{query}{fragment}"
 
 

@@ -200,3 +200,33 @@ def test_the_main_pages_have_no_serious_accessibility_problem(axe_page, site, jo
         problems[f"{path} (speaker)"] = serious_accessibility_problems(page)
 
     assert problems == {key: [] for key in problems}
+
+
+def test_search_slide_share_and_a_clicked_player_keep_the_policy(page, site, john):
+    watcher = Watcher(page)
+    for path in ("/search/?q=flask", "/search/?q=%22", f"/talk/{site.pk}/slide/"):
+        watcher.visit(path)
+
+    # The player built on click must be a frame the policy allows (frame-src).
+    watcher.visit(site.get_absolute_url())
+    page.get_by_role("link", name=re.compile(r"^Play: Video on YouTube")).click()
+    expect(page.locator("iframe")).to_have_count(1)
+    watcher.collect("player")
+
+    log_in(page, john, PASSWORD)
+    watcher.visit(site.get_absolute_url())  # with the Share box
+
+    assert watcher.problems == []
+
+
+def test_search_slide_and_share_box_have_no_serious_accessibility_problem(axe_page, site, john):
+    page = axe_page
+    problems = {}
+    for path in ("/search/?q=flask", "/search/?q=", f"/talk/{site.pk}/slide/"):
+        page.goto(path)
+        problems[path] = serious_accessibility_problems(page)
+    log_in(page, john, PASSWORD)
+    page.goto(site.get_absolute_url())
+    problems["talk page with the Share box"] = serious_accessibility_problems(page)
+
+    assert problems == {key: [] for key in problems}

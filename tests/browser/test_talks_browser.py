@@ -24,8 +24,8 @@ def test_speaker_logs_in_and_creates_a_talk(page, john):
     expect(page.get_by_text("The talk was added.")).to_be_visible()
     talk = Talk.objects.get()
     assert (talk.author, talk.date) == (john, datetime.date(2026, 5, 14))
-    expect(page.locator("iframe")).to_have_attribute(
-        "src", "https://www.youtube-nocookie.com/embed/DJtef410XaM"
+    expect(page.locator("a.embed-placeholder")).to_have_attribute(
+        "data-embed-src", "https://www.youtube-nocookie.com/embed/DJtef410XaM"
     )
 
 

@@ -32,6 +32,7 @@ from talks.management.demo_data import (
 )
 from talks.markdown import render_markdown
 from talks.models import Comment, Talk
+from talks.search import index as search_index
 
 
 class TalkRow(NamedTuple):
@@ -161,7 +162,8 @@ class Command(BaseCommand):
         if comments > sum(showcase) and talks < 2:
             raise CommandError("Comments besides the showcase's need at least 2 talks.")
         rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
-        with transaction.atomic():
+        # The search index is built once at the end, not by a trigger per inserted row.
+        with transaction.atomic(), search_index.bulk_load():
             users = self.create_speakers(speakers)
             # The showcase speaker's queue holds only the showcase's pending comments.
             host = users[1] if len(users) > 1 else users[0]

@@ -1,0 +1,132 @@
+"""The index's rows as a model Django joins to, and the two expressions that read it."""
+
+from django.db import models
+
+
+class _LeftOutOfDumps(models.Manager):
+    """Nothing, for dumpdata: the index is derived, and loading the talks rebuilds it."""
+
+    def get_queryset(self):
+        return super().get_queryset().none()
+
+
+class TalkSearchEntry(models.Model):
+    """One talk's row in the search index; written by the database's triggers only."""
+
+    talk = models.OneToOneField(
+        "talks.Talk",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="search_entry",
+    )
+    # FTS5's hidden column named after its table; a tsvector of the same name on PostgreSQL.
+    document = models.TextField(db_column="talks_talk_search")
+
+    objects = _LeftOutOfDumps()  # the default manager, which dumpdata reads
+    entries = models.Manager()  # noqa: DJ012 - both are managers; ruff takes the first for a field
+
+    class Meta:
+        managed = False  # talks/search/index.py creates it (migration 0004)
+        db_table = "talks_talk_search"
+
+    def __str__(self):
+        return f"Search entry of talk {self.talk_id}"
+
+
+class Matches(models.Func):
+    """`document` matches the query's words (a boolean, for filter())."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, document, query):
+        super().__init__(document, models.Value(query.fts5()), models.Value(query.tsquery()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        document, fts5, _ = self.source_expressions
+        sql, params = compiler.compile(document)
+        query_sql, query_params = compiler.compile(fts5)
+        return f"{sql} MATCH {query_sql}", (*params, *query_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        document, _, tsquery = self.source_expressions
+        sql, params = compiler.compile(document)
+        query_sql, query_params = compiler.compile(tsquery)
+        return f"{sql} @@ to_tsquery('simple', {query_sql})", (*params, *query_params)
+
+
+# Title, speaker, venue, description: how much a match in each field counts.
+FTS5_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
+# ts_rank's weights are listed D, C, B, A: the same proportions as above.
+TSVECTOR_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'"
+
+
+class Rank(models.Func):
+    """How poorly `document` matches: smaller is better on both databases, so order ascending."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, document, query):
+        super().__init__(document, models.Value(query.tsquery()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # bm25() is already negative for a good match; it needs the MATCH of the same query.
+        return f"bm25({sql}, {FTS5_WEIGHTS})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        document, tsquery = self.source_expressions
+        sql, params = compiler.compile(document)
+        query_sql, query_params = compiler.compile(tsquery)
+        return (
+            f"-ts_rank({TSVECTOR_WEIGHTS}, {sql}, to_tsquery('simple', {query_sql}))",
+            (*params, *query_params),
+        )
+
+
+# Only this many matches are ranked: the most recently added ones. Ranking reads every match,
+# so a word in a tenth of a million talks would cost seconds; this bounds every search.
+RANKED_MATCHES = 10_000
+
+
+class RankedFloor(models.Func):
+    """The lowest index rowid among the RANKED_MATCHES most recent matches (0 if fewer)."""
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, query):
+        super().__init__(models.Value(query.fts5()), models.Value(query.tsquery()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # FTS5 walks its doclist backwards by rowid: this reads RANKED_MATCHES ids, no text.
+        table = TalkSearchEntry._meta.db_table
+        return (
+            f"COALESCE((SELECT rowid FROM {table} WHERE {table} MATCH {sql} "  # noqa: S608 - names and a number of ours; the query is a parameter
+            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0)",
+            params,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[1])
+        table = TalkSearchEntry._meta.db_table
+        return (
+            f"COALESCE((SELECT rowid FROM {table} WHERE {table} @@ to_tsquery('simple', {sql}) "  # noqa: S608 - as above
+            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0)",
+            params,
+        )
+
+
+def search(queryset, query):
+    """`queryset`'s talks matching every word of `query`, best first, then newest.
+
+    Of a word so common that more than RANKED_MATCHES talks hold it, the most recently added
+    RANKED_MATCHES are ranked and shown; another word narrows the search past them.
+    """
+    document = models.F("search_entry__document")
+    return (
+        queryset.filter(search_entry__pk__gte=RankedFloor(query))
+        .filter(Matches(document, query))
+        .annotate(search_rank=Rank(document, query))
+        .order_by("search_rank", "-date", "-id")
+    )
