@@ -72,15 +72,16 @@ def test_a_speakers_profile(client, site, django_assert_num_queries):
 
 
 def test_the_talk_page_for_a_visitor(client, site, django_assert_num_queries):
-    # The talk with its speaker, then one page of published comments with their authors.
-    response = requested_twice(client, site.get_absolute_url(), django_assert_num_queries, 2)
+    # The talk with its speaker, one page of published comments with their authors, and
+    # their replies with theirs.
+    response = requested_twice(client, site.get_absolute_url(), django_assert_num_queries, 3)
     assert len(response.context["comments_page"]) == min(site.comments.approved().count(), 8)
 
 
 def test_the_talk_page_for_its_speaker(site, django_assert_num_queries):
     # + the session, the user, and the navbar's count of waiting comments.
     response = requested_twice(
-        speaker_client(site), site.get_absolute_url(), django_assert_num_queries, 5
+        speaker_client(site), site.get_absolute_url(), django_assert_num_queries, 6
     )
     assert response.context["can_manage"] is True
 
