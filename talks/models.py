@@ -366,6 +366,8 @@ class Comment(models.Model):
 
         Subscribers are the authors of the talk's other published comments with notify on,
         each address once (case-blind), never the talk's author nor this comment's own author.
+        A reply also tells the author of the comment it answers, talk's author included, as a
+        subscriber: when that comment has notify on, and it is not the reply's own author.
         """
         talk_author = self.talk.author
         if not self.approved:
@@ -373,6 +375,13 @@ class Comment(models.Model):
                 return []
             return [Recipient(talk_author.email, talk_author.display_name)]
         told = {talk_author.email.lower(): None, self.email.lower(): None}
+        answered = self.parent if self.parent_id else None
+        if (
+            answered is not None
+            and answered.notify
+            and answered.email.lower() != self.email.lower()
+        ):
+            told[answered.email.lower()] = Recipient(answered.email, answered.display_name)
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()
