@@ -40,15 +40,52 @@ class TalkFilter(admin.SimpleListFilter):
         return queryset.filter(talk_id=self.value())
 
 
+class ReplyFilter(admin.SimpleListFilter):
+    """Top-level comments or replies."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("top", "Top-level comments"), ("reply", "Replies")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "reply":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("excerpt", "display_name", "author_email", "talk", "created_at", "approved")
-    list_filter = ("approved", TalkFilter)
-    list_select_related = ("talk", "author")
+    list_display = (
+        "excerpt",
+        "display_name",
+        "author_email",
+        "talk",
+        "in_reply_to",
+        "created_at",
+        "approved",
+    )
+    list_filter = ("approved", TalkFilter, ReplyFilter, "pinned", "answered")
+    list_select_related = ("talk", "author", "parent__author")
     search_fields = ("body", "author_name", "author_email")
     raw_id_fields = ("talk", "author")
-    readonly_fields = ("approved", "created_at")
-    fields = ("talk", "author", "author_name", "author_email", "body", "notify", "approved")
+    # A reply's place and the speaker's marks are set on the site, where their rules apply.
+    readonly_fields = ("approved", "created_at", "parent", "pinned", "answered")
+    fields = (
+        "talk",
+        "parent",
+        "author",
+        "author_name",
+        "author_email",
+        "body",
+        "notify",
+        "approved",
+        "pinned",
+        "answered",
+    )
     ordering = ("-created_at", "-id")
     actions = ["approve_comments"]
     # The changelist's "N of M selected" would COUNT(*) the whole comments table.
@@ -57,6 +94,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="comment")
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
+
+    @admin.display(description="in reply to")
+    def in_reply_to(self, comment):
+        if not comment.parent_id:
+            return ""
+        return f"#{comment.parent_id} by {comment.parent.display_name}"
 
     @admin.display(description="by")
     def display_name(self, comment):

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.http import http_date
 
 from accounts.models import User
@@ -151,14 +151,27 @@ class TalkCommentsFeed(CachedFeed):
         return absolute_url(reverse("talks:comments_feed", args=[talk.pk]))
 
     def items(self, talk):
-        comments = talk.comments.approved().select_related("author", "talk")
+        comments = talk.comments.approved().select_related("author", "talk", "parent__author")
         return comments.order_by("-created_at", "-id")[: settings.COMMENTS_PER_PAGE]
 
     def item_title(self, comment):
+        if comment.parent_id:
+            return (
+                f"{comment.display_name} replied to {comment.parent.display_name} "
+                f"on {comment.talk.title}"
+            )
         return f"{comment.display_name} on {comment.talk.title}"
 
     def item_description(self, comment):
-        # Sanitised when the comment was saved (talks.markdown): the one HTML we trust.
+        # Sanitised when the comment was saved (talks.markdown): the one HTML we trust. A reply
+        # starts with a link to the comment it answers; the name is escaped here.
+        if comment.parent_id:
+            answered = format_html(
+                '<p>In reply to <a href="{}">{}</a>:</p>',
+                absolute_url(comment.parent.get_absolute_url()),
+                comment.parent.display_name,
+            )
+            return answered + comment.body_html
         return comment.body_html
 
     def item_link(self, comment):

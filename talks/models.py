@@ -2,10 +2,12 @@ import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .embeds import embed_for
 from .markdown import render_markdown
@@ -43,6 +45,10 @@ class Talk(models.Model):
     venue = models.CharField(max_length=128)
     venue_url = models.URLField("venue URL", max_length=200, blank=True)
     date = models.DateField()
+    # One state, three values: None follows the schedule (open until COMMENTS_CLOSE_AFTER_DAYS
+    # after the talk's date, or for ever when that is unset); True is open whatever the date
+    # (the speaker reopened them); False is closed by the speaker. See set_comments_open().
+    comments_open = models.BooleanField(_("comments open"), null=True, blank=True, default=None)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +90,39 @@ class Talk(models.Model):
     def video_embed(self):
         return embed_for(self.video_url) if self.video_url else None
 
+    @property
+    def comments_close_on(self):
+        """The last day the schedule keeps comments open, or None when it never closes them."""
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return None if days is None else self.date + datetime.timedelta(days=days)
+
+    def open_by_schedule(self, today=None):
+        close_on = self.comments_close_on
+        return close_on is None or (today or timezone.localdate()) <= close_on
+
+    def comments_are_open(self, today=None):
+        """May anyone comment now: the speaker's choice, else the schedule."""
+        if self.comments_open is not None:
+            return self.comments_open
+        return self.open_by_schedule(today)
+
+    def set_comments_open(self, wanted, today=None):
+        """Open or close comments as the speaker asks.
+
+        Open while the schedule allows it keeps following the schedule (so they close by
+        themselves later); open after it closed them is a reopening, kept for good.
+        """
+        if not wanted:
+            self.comments_open = False
+        elif self.open_by_schedule(today):
+            self.comments_open = None
+        else:
+            self.comments_open = True
+
+
+# How a talk page orders its top-level comments: the pinned one, then oldest first.
+THREAD_ORDER = ("-pinned", "created_at", "id")
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -93,22 +132,59 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(approved=False)
 
     def thread(self, talk, user):
-        """A talk's comments as `user` may see them, oldest first."""
-        comments = self.filter(talk=talk).select_related("author").order_by("created_at", "id")
-        return comments if talk.can_be_managed_by(user) else comments.approved()
+        """A talk's top-level comments as `user` may see them, each with its replies.
+
+        The pinned comment comes first, then the rest oldest first; the replies (oldest first,
+        as visible to `user`) are fetched for the whole page in one more query.
+        """
+        moderator = talk.can_be_managed_by(user)
+        replies = Comment.objects.select_related("author").order_by("created_at", "id")
+        comments = (
+            self.filter(talk=talk, parent__isnull=True)
+            .select_related("author")
+            .order_by(*THREAD_ORDER)
+            .prefetch_related(
+                Prefetch("replies", queryset=replies if moderator else replies.approved())
+            )
+        )
+        return comments if moderator else comments.approved()
+
+    def answerable(self, talk, raw_id):
+        """The comment of `talk` with id `raw_id` (as posted) if a reply may answer it: a
+        published one. None for anything else, ids that are not numbers included."""
+        if not (isinstance(raw_id, str) and raw_id.isascii() and raw_id.isdigit()):
+            return None
+        if len(raw_id) > 18:  # beyond a 64-bit id: no such comment
+            return None
+        return (
+            self.approved()
+            .filter(talk=talk, pk=int(raw_id))
+            .select_related("author", "parent")
+            .first()
+        )
+
+    def unanswered(self):
+        """Top-level comments not marked answered, leaving out the talk's author's own."""
+        return self.filter(parent__isnull=True, answered=False).filter(
+            Q(author__isnull=True) | ~Q(author=F("talk_author"))
+        )
 
     def pending_for(self, user):
         """Comments waiting on the talks `user` wrote, oldest first."""
         return (
             self.pending()
             .filter(talk_author=user)
-            .select_related("talk", "author")
+            .select_related("talk", "author", "parent__author")
             .order_by("created_at", "id")
         )
 
     def pending_on_all_talks(self):
         """Every waiting comment, oldest first: the admins' queue."""
-        return self.pending().select_related("talk", "author").order_by("created_at", "id")
+        return (
+            self.pending()
+            .select_related("talk", "author", "parent__author")
+            .order_by("created_at", "id")
+        )
 
     def pending_counts(self, user):
         """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
@@ -118,9 +194,14 @@ class CommentQuerySet(models.QuerySet):
         return pending.aggregate(mine=Count("pk", filter=Q(talk_author=user)), all=Count("pk"))
 
     def up_to(self, comment):
-        """The comments of this thread that come no later than `comment` (oldest first order)."""
+        """The comments of this thread shown no later than `comment`, a top-level one: the
+        pinned comment, then the others up to it in THREAD_ORDER."""
+        if comment.pinned:
+            return self.filter(pk=comment.pk)
         earlier = Q(created_at__lt=comment.created_at)
-        return self.filter(earlier | Q(created_at=comment.created_at, pk__lte=comment.pk))
+        return self.filter(
+            Q(pinned=True) | earlier | Q(created_at=comment.created_at, pk__lte=comment.pk)
+        )
 
     def subscribed(self):
         """Comments whose author asked to hear of new ones; only a published one subscribes."""
@@ -173,6 +254,22 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     notify = models.BooleanField("notify me of new comments", default=True)
     approved = models.BooleanField(default=False)
+    # The comment this one answers. Replies are one level deep: a parent is always top-level
+    # (the form files a reply to a reply under its top-level comment), and of the same talk.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        db_index=False,  # comment_replies_idx starts with parent
+    )
+    # Set by the talk's author or an admin, on top-level comments only: one pinned per talk,
+    # shown first; "answered" marks a question dealt with. The database default serves bulk
+    # inserts that name only the columns they fill (seed_demo).
+    pinned = models.BooleanField(_("pinned"), default=False, db_default=False, editable=False)
+    answered = models.BooleanField(_("answered"), default=False, db_default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -190,11 +287,27 @@ class Comment(models.Model):
                 condition=Q(approved=False),
                 name="comment_pending_author_idx",
             ),
+            # A talk page's top-level comments: WHERE talk_id = … AND parent_id IS NULL
+            # [AND approved] ORDER BY pinned DESC, created_at, id.
+            models.Index(
+                fields=["talk", "approved", "-pinned", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_level_idx",
+            ),
+            # The replies of a page's comments: WHERE parent_id IN (…) ORDER BY created_at, id.
+            models.Index(fields=["parent", "created_at", "id"], name="comment_replies_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(author__isnull=False) | (~Q(author_name="") & ~Q(author_email="")),
                 name="comment_has_author",
+            ),
+            models.UniqueConstraint(
+                fields=["talk"], condition=Q(pinned=True), name="comment_one_pinned_per_talk"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(pinned=False, answered=False),
+                name="comment_reply_not_pinned_or_answered",
             ),
         ]
 
@@ -223,6 +336,19 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     @property
+    def by_speaker(self):
+        """Written by the talk's author, from their account: the "Speaker" badge."""
+        return self.author_id is not None and self.author_id == self.talk_author_id
+
+    def clean(self):
+        # The site's form files replies correctly; this holds the admin to the same shape.
+        parent = self.parent
+        if parent is not None and (parent.parent_id is not None or parent.talk_id != self.talk_id):
+            raise ValidationError(
+                {"parent": _("A reply answers a top-level comment of the same talk.")}
+            )
+
+    @property
     def display_name(self):
         return self.author.display_name if self.author_id else self.author_name
 
@@ -248,6 +374,8 @@ class Comment(models.Model):
 
         Subscribers are the authors of the talk's other published comments with notify on,
         each address once (case-blind), never the talk's author nor this comment's own author.
+        A reply also tells the author of the comment it answers, talk's author included, as a
+        subscriber: when that comment has notify on, and it is not the reply's own author.
         """
         talk_author = self.talk.author
         if not self.approved:
@@ -255,6 +383,13 @@ class Comment(models.Model):
                 return []
             return [Recipient(talk_author.email, talk_author.display_name)]
         told = {talk_author.email.lower(): None, self.email.lower(): None}
+        answered = self.parent if self.parent_id else None
+        if (
+            answered is not None
+            and answered.notify
+            and answered.email.lower() != self.email.lower()
+        ):
+            told[answered.email.lower()] = Recipient(answered.email, answered.display_name)
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()

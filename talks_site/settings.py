@@ -221,6 +221,11 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
 
 TALKS_PER_PAGE = env.int("TALKS_PER_PAGE", default=50)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=100)
+# Days after a talk's date when its comments close by themselves (unset: they never do); the
+# speaker can still close them sooner, or reopen them, on the talk form.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+if COMMENTS_CLOSE_AFTER_DAYS is not None and COMMENTS_CLOSE_AFTER_DAYS < 0:
+    raise ImproperlyConfigured("COMMENTS_CLOSE_AFTER_DAYS must be 0 or more days (or unset).")
 # Seconds a notification waits in the outbox, so a burst of comments becomes one email.
 MAIL_FLUSH_INTERVAL = env.int("MAIL_FLUSH_INTERVAL", default=60 if DEBUG else 3600)
 # Comments and previews allowed per client address, e.g. "10/m"; "0" turns the limit off.

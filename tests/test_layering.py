@@ -44,6 +44,7 @@ LAYERS = [
             "talks.fragments",
             "talks.links",
             "talks.markdown",
+            "talks.moments",
             "talks.pagination",
             "talks.ratelimit",
             "talks.structured_data",

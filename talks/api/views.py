@@ -30,6 +30,7 @@ class CommentView(ApiView):
     """PUT approves a waiting comment; DELETE deletes one. The talk's author or an admin only."""
 
     http_method_names = ["put", "delete"]
+    forbidden_message = "Only the talk's author or an admin may moderate this comment."
 
     def get_comment(self, request, pk):
         user = auth.authenticate(request, auth.read_json(request))
@@ -37,7 +38,7 @@ class CommentView(ApiView):
         if comment is None:
             raise ApiError(404, f"There is no comment {pk}.")
         if not comment.talk.can_be_managed_by(user):
-            raise ApiError(403, "Only the talk's author or an admin may moderate this comment.")
+            raise ApiError(403, self.forbidden_message)
         return comment, user
 
     def put(self, request, pk):
@@ -61,6 +62,69 @@ class CommentView(ApiView):
     def done(self, user):
         # The moderator's new queue sizes, so a page can update its badges without reloading.
         return JsonResponse({"status": "ok", "pending": Comment.objects.pending_counts(user)})
+
+
+class CommentStateView(CommentView):
+    """PUT sets one of a comment's marks, DELETE clears it; either may be repeated (idempotent).
+
+    Same callers and errors as CommentView; the answer is the comment's marks after the change.
+    """
+
+    forbidden_message = "Only the talk's author or an admin may pin or mark this comment."
+
+    def put(self, request, pk):
+        comment, _user = self.get_comment(request, pk)
+        return self.marks(comment, self.perform(self.set_mark, comment))
+
+    def delete(self, request, pk):
+        comment, _user = self.get_comment(request, pk)
+        return self.marks(comment, self.perform(self.clear_mark, comment))
+
+    def perform(self, action, comment):
+        try:
+            return action(comment)
+        except services.CommentStateError as error:
+            raise ApiError(400, str(error)) from None
+        except Comment.DoesNotExist:
+            raise ApiError(404, f"There is no comment {comment.pk}.") from None
+
+    def marks(self, comment, unpinned=None):
+        return JsonResponse(
+            {
+                "status": "ok",
+                "comment": {
+                    "id": comment.pk,
+                    "pinned": comment.pinned,
+                    "answered": comment.answered,
+                },
+                # The comment the pin moved from, so a page can update it too.
+                "unpinned": unpinned,
+            }
+        )
+
+
+class CommentPinView(CommentStateView):
+    """PUT pins the comment (moving the talk's pin to it); DELETE unpins it."""
+
+    @staticmethod
+    def set_mark(comment):
+        return services.pin_comment(comment)
+
+    @staticmethod
+    def clear_mark(comment):
+        services.unpin_comment(comment)
+
+
+class CommentAnsweredView(CommentStateView):
+    """PUT marks a top-level comment answered; DELETE marks it unanswered."""
+
+    @staticmethod
+    def set_mark(comment):
+        services.mark_answered(comment)
+
+    @staticmethod
+    def clear_mark(comment):
+        services.mark_answered(comment, answered=False)
 
 
 class TokenRequestForm(forms.Form):

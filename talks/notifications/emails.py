@@ -13,6 +13,8 @@ from ..models import OutboxEmail
 from .unsubscribe import unsubscribe_url
 
 EXCERPT_LENGTH = 200
+# What a reply's email quotes of the comment it answers.
+ANSWERED_EXCERPT_LENGTH = 60
 
 
 def render_email(name, context, *, to, headers=None):
@@ -98,5 +100,14 @@ class EmailWriter:
                 "excerpt": excerpt(comment),
                 "url": absolute_url(comment.get_absolute_url()),
                 "created_at": comment.created_at,
+                # A reply names the comment it answers, with the start of it.
+                "answers": (
+                    {
+                        "author": comment.parent.display_name,
+                        "excerpt": excerpt(comment.parent, ANSWERED_EXCERPT_LENGTH),
+                    }
+                    if comment.parent_id
+                    else None
+                ),
             }
         return self._comments[comment.pk]

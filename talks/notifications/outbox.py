@@ -109,7 +109,9 @@ def _pending_rows(talk_id, names, kind, now):
 # are never lost.
 BATCH_SIZE = 50
 # An email's comments, as it tells them: oldest first, with their authors' names.
-COMMENTS_IN_ORDER = Comment.objects.select_related("author").order_by("created_at", "id")
+COMMENTS_IN_ORDER = Comment.objects.select_related("author", "parent__author").order_by(
+    "created_at", "id"
+)
 
 
 @dataclass

@@ -219,3 +219,15 @@ def test_control_characters_that_xml_cannot_carry_are_left_out_of_feeds(client, 
     )
     assert speaker.findtext(f"{ATOM}title") == "Talks by JohnDoe"
     assert (comments[0]["title"], comments[0]["author"]) == ("Bell on Verticaltab", "Bell")
+
+
+def test_a_reply_in_the_comment_feed_says_what_it_answers(client, talk, john):
+    question = make_comment(talk, author_name="Ann", body="Why?")
+    reply = make_comment(talk, parent=question, author=john, body="Because")
+
+    first = entries(read_feed(client, f"/feeds/talk/{talk.pk}/comments/"))[0]
+
+    assert first["title"] == "John Doe replied to Ann on Flask by Example"
+    assert first["summary"] == (
+        f'<p>In reply to <a href="{SITE}/comments/{question.pk}/">Ann</a>:</p>{reply.body_html}'
+    )
