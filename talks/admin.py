@@ -3,6 +3,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.text import Truncator
 
+from talks_site.ids import parse_id
+
 from . import services
 from .models import Comment, OutboxEmail, Talk
 
@@ -28,16 +30,23 @@ class TalkFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         talks = Talk.objects.filter(comments__approved=False)
-        if self.value() and self.value().isdigit():
-            talks = Talk.objects.filter(pk=self.value()) | talks
+        talk_id = parse_id(self.value())
+        if talk_id is not None:
+            talks = Talk.objects.filter(pk=talk_id) | talks
         return [(talk.pk, talk.title) for talk in talks.distinct().order_by("title")[:50]]
+
+    def has_output(self):
+        # A talk asked for in the address filters the list even when it has no comment waiting.
+        return bool(self.value()) or super().has_output()
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not self.value().isdigit():
+        talk_id = parse_id(self.value())
+        if talk_id is None:
+            # The changelist answers this with its "?e=1" page, not an error.
             raise IncorrectLookupParameters("The talk filter takes a talk id.")
-        return queryset.filter(talk_id=self.value())
+        return queryset.filter(talk_id=talk_id)
 
 
 @admin.register(Comment)
