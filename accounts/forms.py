@@ -1,15 +1,35 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from .identity import login_identity
 from .models import User
+
+
+class LoginIdentityField(forms.EmailField):
+    """An account's address as typed to log in, validated and handed on in its one spelling.
+
+    accounts.identity: the lookup and the login throttle's counter both get this spelling, so
+    changing the case or the Unicode form of the address does not buy more guesses.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return login_identity(value) if value else value
+
+
+def login_identity_field():
+    return LoginIdentityField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class LoginForm(AuthenticationForm):
     """Email and password; "keep me logged in" lets the session outlive the browser."""
 
-    username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
+    username = login_identity_field()
     remember_me = forms.BooleanField(label="Keep me logged in", required=False)
 
     error_messages = {
@@ -19,10 +39,24 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
-    def clean_username(self):
-        # Addresses match in any case; one spelling also gives login throttling one key per
-        # account, so changing the case of the address does not buy more guesses.
-        return self.cleaned_data["username"].lower()
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login, finding the account and counting failures like the site's."""
+
+    username = login_identity_field()
+
+
+class SpeakerPasswordResetForm(PasswordResetForm):
+    """Password reset, finding the account under the same spelling as every login."""
+
+    email = LoginIdentityField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def get_users(self, email):
+        return [
+            user for user in User.objects.for_login_identity(email) if user.has_usable_password()
+        ]
 
 
 class ProfileForm(forms.ModelForm):

@@ -6,13 +6,31 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from .identity import login_identity, lookup_spelling
+
 GRAVATAR_URL = "https://www.gravatar.com/avatar/"
 
 
 class SpeakerManager(UserManager):
     def get_by_natural_key(self, email):
-        # People type their address in any case; it is stored as given but unique case-blind.
-        return self.get(email__iexact=email)
+        """The account whose address is `email` under login_identity() (how every login finds it).
+
+        People type their address in any case; it is stored as given but unique case-blind.
+        """
+        wanted = login_identity(email)
+        for user in self.filter(email__iexact=lookup_spelling(email)):
+            if login_identity(user.email) == wanted:
+                return user
+        raise self.model.DoesNotExist(f"No account has the email address {email!r}.")
+
+    def for_login_identity(self, email):
+        """Active accounts whose address is `email` under login_identity()."""
+        wanted = login_identity(email)
+        return [
+            user
+            for user in self.filter(email__iexact=lookup_spelling(email), is_active=True)
+            if login_identity(user.email) == wanted
+        ]
 
 
 class User(AbstractUser):

@@ -8,7 +8,7 @@ from django.views.generic import UpdateView
 from talks.models import Talk
 from talks.views.talks import PagedListView
 
-from .forms import LoginForm, ProfileForm
+from .forms import LoginForm, ProfileForm, SpeakerPasswordResetForm
 from .models import User
 
 
@@ -30,6 +30,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = SpeakerPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"

@@ -1,8 +1,9 @@
 """The admin site: Django's, with list filters that never end in a server error."""
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig as BaseAdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
+
+from accounts.forms import AdminLoginForm
 
 
 class BoundedChangeListMixin:
@@ -28,12 +29,11 @@ class BoundedChangeListMixin:
 class AdminSite(admin.AdminSite):
     """Every model admin registered here, ours and the installed apps', gets bounded filters."""
 
+    # The same login identity (accounts.identity) as every other way in.
+    login_form = AdminLoginForm
+
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
         namespace = {"__module__": base.__module__}
         bounded = type(base.__name__, (BoundedChangeListMixin, base), namespace)
         super().register(model_or_iterable, bounded, **options)
-
-
-class AdminConfig(BaseAdminConfig):
-    default_site = "talks_site.admin_site.AdminSite"

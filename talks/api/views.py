@@ -8,6 +8,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.forms import LoginIdentityField
+
 from .. import services
 from ..models import Comment
 from . import auth
@@ -64,7 +66,7 @@ class CommentView(ApiView):
 class TokenRequestForm(forms.Form):
     """What a token request holds; validated like the login form (no NUL bytes, a real email)."""
 
-    email = forms.EmailField(max_length=254)
+    email = LoginIdentityField(max_length=254)
     password = forms.CharField(strip=False, max_length=4096)
 
 
