@@ -285,10 +285,20 @@ LOGGING = {
             "filters": ["require_debug_false"],
         },
     },
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "as_warning": {"()": "talks_site.log_filters.AsWarning"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        # A bad Host header is the client's mistake (or a scanner's): a warning, never a mail.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_warning"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         # A task that crashes in the worker (not an SMTP refusal: that waits in the outbox).
         "django_tasks": {
             "handlers": ["console", "mail_admins"],
