@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from talks_site.email_addresses import validate_deliverable_email
+
 from .identity import login_identity, lookup_spelling
 
 GRAVATAR_URL = "https://www.gravatar.com/avatar/"
@@ -36,7 +38,9 @@ class SpeakerManager(UserManager):
 class User(AbstractUser):
     """A speaker (or admin). Visitors never have an account."""
 
-    email = models.EmailField("email address", max_length=254, unique=True)
+    email = models.EmailField(
+        "email address", max_length=254, unique=True, validators=[validate_deliverable_email]
+    )
     name = models.CharField(max_length=64, blank=True)
     location = models.CharField(max_length=64, blank=True)
     bio = models.TextField(blank=True)

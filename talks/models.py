@@ -7,6 +7,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from talks_site.email_addresses import validate_deliverable_email
+
 from .embeds import embed_for
 from .markdown import render_markdown
 
@@ -164,7 +166,9 @@ class Comment(models.Model):
         db_index=False,  # comment_pending_author_idx covers the lookups
     )
     author_name = models.CharField("name", max_length=64, blank=True)
-    author_email = models.EmailField("email", max_length=64, blank=True)
+    author_email = models.EmailField(
+        "email", max_length=64, blank=True, validators=[validate_deliverable_email]
+    )
     body = models.TextField()
     # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
     body_html = models.TextField(editable=False)
