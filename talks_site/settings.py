@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body.
+    "talks_site.middleware.LimitRequestBodyMiddleware",
     "talks_site.staticfiles.WhiteNoiseMiddleware",
     # Pages go out compressed (static files come precompressed from WhiteNoise, above): the
     # home page's HTML is 34 KB raw, 6 KB gzipped. Django's gzip pads each response with random
@@ -250,7 +252,13 @@ CSRF_COOKIE_SECURE = not DEBUG
 # Scripts read the token from the page's form (the {% csrf_token %} input), never the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # no form or API call here needs more
+# No form or API call here needs more; LimitRequestBodyMiddleware holds every request body,
+# of any content type, to it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Nothing is uploaded here: a file part is refused (talks_site.uploads), and none would be
+# big enough to spill to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+FILE_UPLOAD_HANDLERS = ["talks_site.uploads.RefuseFileUploads"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

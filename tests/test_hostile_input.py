@@ -406,8 +406,8 @@ def test_an_oversized_json_body_gets_a_json_error(visitor, method, path):
 
     response = getattr(visitor, method)(path, body, content_type="application/json")
 
-    assert response.status_code == 400
-    assert response.json() == {"status": "bad request", "message": "The request body is too large."}
+    assert response.status_code == 413
+    assert response.json() == {"status": "request entity too large", "message": TOO_BIG_MESSAGE}
 
 
 @pytest.mark.parametrize(
