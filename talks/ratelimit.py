@@ -2,8 +2,9 @@
 
 `settings.COMMENT_RATE_LIMIT` is "<count>/<unit>" (unit s, m, h or d), e.g. "10/m" or "100/h",
 or "0" for no limit. Each client address gets a counter per window, created with `cache.add`
-and bumped with `cache.incr`: both are atomic in the local-memory, Memcached and Redis caches,
-so concurrent requests from several workers never count the same hit twice or lose one.
+and bumped with `cache.incr`: both are atomic in the database cache of talks_site.cache (the
+default, shared by every worker of one machine) and in Redis (for several machines), so
+concurrent requests from several workers never count the same hit twice or lose one.
 
 The client address is `talks_site.client_ip.client_ip`: REMOTE_ADDR, unless the operator says
 how many reverse proxies stand in front (TRUSTED_PROXY_COUNT); a proxy must then pass the

@@ -117,12 +117,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, login throttling) -------------------------------------------------
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://talks")}
+# The default cache holds the rate limits' counters, so it must be one every worker shares: by
+# default a table in the site's database (made by migrate), right for one machine with several
+# gunicorn workers; Redis (CACHE_URL=redis://…) for several machines.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://talks_cache")}
 # django-environ writes `?key_prefix=…&timeout=…` in lower case for Django's own Redis cache,
 # which only reads upper-case keys: move them where Django looks.
 for _option in ("key_prefix", "timeout", "version"):
     if _option in CACHES["default"]:
         CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Its incr is atomic across workers (talks_site/cache.py). Django culls a third of the
+    # table past MAX_ENTRIES (300 by default), which would reset live counters: one row per
+    # client address and window, so allow for many clients.
+    CACHES["default"]["BACKEND"] = "talks_site.cache.DatabaseCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
+PER_PROCESS_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+if not DEBUG and CACHES["default"]["BACKEND"] in PER_PROCESS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CACHE_URL names a cache of each process ({CACHES['default']['BACKEND']}): the rate "
+        "limits would count apart in every gunicorn worker. Leave CACHE_URL unset (a table in "
+        "the database) or point it at Redis (redis://…)."
+    )
 # Rendered page fragments, keyed by a digest of what they show (talks/fragments.py), so never
 # stale: each process keeps its own, with no network hop, apart from the counters above.
 # 500 entries of 20-80 KB bound it at about 40 MB a process.
