@@ -93,13 +93,15 @@ class SentFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("pending", "Pending"), ("sent", "Sent")]
+        return [("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")]
 
     def queryset(self, request, queryset):
         if self.value() == "pending":
             return queryset.pending()
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
+        if self.value() == "failed":
+            return queryset.failed()
         return queryset
 
 
@@ -107,7 +109,17 @@ class SentFilter(admin.SimpleListFilter):
 class OutboxEmailAdmin(admin.ModelAdmin):
     """What the worker has sent and what still waits (with the last delivery error)."""
 
-    list_display = ("address", "kind", "talk", "created_at", "sent_at", "attempts", "last_error")
+    list_display = (
+        "address",
+        "kind",
+        "talk",
+        "created_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
     list_filter = (SentFilter, "kind")
     list_select_related = ("talk",)
     search_fields = ("address",)

@@ -288,15 +288,26 @@ class Comment(models.Model):
         return [recipient for recipient in told.values() if recipient is not None]
 
 
+# An outbox row still to be sent: neither sent nor given up on.
+PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
+
+
 class OutboxEmailQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(sent_at__isnull=True)
+        return self.filter(PENDING)
+
+    def failed(self):
+        """Emails given up on after OUTBOX_MAX_ATTEMPTS failures, kept for the admin to see."""
+        return self.filter(failed_at__isnull=False)
 
     def due(self, now=None):
-        """Pending emails whose flush interval has passed, oldest first."""
+        """Pending emails whose flush interval and retry backoff have passed, oldest first."""
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
-        return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
+        backed_off = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        return (
+            self.pending().filter(backed_off, created_at__lte=cutoff).order_by("created_at", "id")
+        )
 
     def is_queued(self, address, talk):
         """Is an email to `address` about `talk` waiting to go out?"""
@@ -326,6 +337,10 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failure the row waits here before its next try, longer after each (the backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set once OUTBOX_MAX_ATTEMPTS tries failed: the row is no longer pending, and stays.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
@@ -336,19 +351,22 @@ class OutboxEmail(models.Model):
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
             models.UniqueConstraint(
                 fields=["address", "talk"],
-                condition=Q(sent_at__isnull=True),
+                condition=PENDING,
                 name="outbox_one_pending_per_address_talk",
             ),
         ]
         indexes = [
-            # The flush: WHERE sent_at IS NULL AND created_at <= … ORDER BY created_at.
-            models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_due_idx"
-            ),
+            # The flush: WHERE <pending> AND created_at <= … ORDER BY created_at.
+            models.Index(fields=["created_at"], condition=PENDING, name="outbox_due_idx"),
             # Deleting a talk cascades here: WHERE talk_id = ….
             models.Index(fields=["talk"], name="outbox_talk_idx"),
         ]
 
     def __str__(self):
-        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "pending"
+        if self.sent_at:
+            state = f"sent {self.sent_at:%Y-%m-%d %H:%M}"
+        elif self.failed_at:
+            state = f"failed {self.failed_at:%Y-%m-%d %H:%M}"
+        else:
+            state = "pending"
         return f"{self.get_kind_display()} to {self.address} about talk {self.talk_id} ({state})"

@@ -246,6 +246,11 @@ TALKS_PER_PAGE = env.int("TALKS_PER_PAGE", default=50)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=100)
 # Seconds a notification waits in the outbox, so a burst of comments becomes one email.
 MAIL_FLUSH_INTERVAL = env.int("MAIL_FLUSH_INTERVAL", default=60 if DEBUG else 3600)
+# A failed email is tried again after OUTBOX_RETRY_DELAY seconds, twice as long after each
+# failure (at most an hour), and given up on after OUTBOX_MAX_ATTEMPTS tries: then it is kept,
+# marked failed, in the admin.
+OUTBOX_RETRY_DELAY = env.int("OUTBOX_RETRY_DELAY", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Comments and previews allowed per client address, e.g. "10/m"; "0" turns the limit off.
 COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="10/m")
 # Lifetime of API tokens, in seconds.

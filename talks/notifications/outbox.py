@@ -5,19 +5,24 @@ flush once that commits (talks.tasks.request_delivery). The flush sends every du
 SMTP connection and marks each sent only once the server has accepted it.
 """
 
+import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Min, Prefetch
 from django.utils import timezone
 
 from ..models import Comment, OutboxEmail
 from .emails import EmailWriter
 
 logger = logging.getLogger(__name__)
+
+# The longest wait between two tries of one email, in seconds.
+MAX_BACKOFF = 3600
 
 # Errors about one message: the connection is still good for the next one.
 MESSAGE_ERRORS = (
@@ -126,9 +131,8 @@ def flush_outbox(now=None):
         connection.open()
     except OSError as error:
         logger.warning("outbox: cannot reach the mail server: %s", error)
-        OutboxEmail.objects.filter(pk__in=due_ids).update(
-            attempts=F("attempts") + 1, last_error=_describe(error)
-        )
+        tried = OutboxEmail.objects.filter(pk__in=due_ids).values_list("pk", "attempts")
+        _record_failures({pk: (attempts, _describe(error)) for pk, attempts in tried})
         result.failed = len(due_ids)
         return result
     try:
@@ -169,7 +173,7 @@ def _send_batch(ids, now, connection, writer, result):
             try:
                 connection.send_messages([message])
             except Exception as error:  # e.g. a refused address, or one the backend cannot write
-                failed[outbox.pk] = _describe(error)
+                failed[outbox.pk] = (outbox.attempts, _describe(error))
                 logger.warning(
                     "outbox: email %d to %s not sent: %s", outbox.pk, outbox.address, error
                 )
@@ -189,13 +193,42 @@ def _send_batch(ids, now, connection, writer, result):
 
 def _mark(sent, dropped, failed):
     """Record a batch's outcome: sent rows leave the queue, failed ones wait for a retry."""
-    tried = F("attempts") + 1
     if sent:
-        OutboxEmail.objects.filter(pk__in=sent).update(attempts=tried, sent_at=timezone.now())
+        OutboxEmail.objects.filter(pk__in=sent).update(
+            attempts=F("attempts") + 1, sent_at=timezone.now()
+        )
     if dropped:
         OutboxEmail.objects.filter(pk__in=dropped).delete()
-    for pk, error in failed.items():
-        OutboxEmail.objects.filter(pk=pk).update(attempts=tried, last_error=error)
+    _record_failures(failed)
+
+
+def retry_backoff(attempts):
+    """Seconds to wait after the `attempts`-th failure: the retry delay, doubled each time."""
+    return min(settings.OUTBOX_RETRY_DELAY * 2 ** (attempts - 1), MAX_BACKOFF)
+
+
+def _record_failures(failed):
+    """Count a failed try for each row of `failed` ({pk: (attempts before, error)}).
+
+    The row waits out its backoff before the next try; after OUTBOX_MAX_ATTEMPTS tries it is
+    marked failed, so no flush takes it again: one bad address costs a bounded number of tries
+    (it once made every flush fail on it, forever).
+    """
+    now = timezone.now()
+    for pk, (attempts, error) in failed.items():
+        tried = attempts + 1
+        row = OutboxEmail.objects.filter(pk=pk)
+        if tried >= settings.OUTBOX_MAX_ATTEMPTS:
+            logger.error("outbox: email %d given up after %d tries: %s", pk, tried, error)
+            row.update(attempts=tried, last_error=error, failed_at=now, next_attempt_at=None)
+        else:
+            next_attempt = now + datetime.timedelta(seconds=retry_backoff(tried))
+            row.update(attempts=tried, last_error=error, next_attempt_at=next_attempt)
+
+
+def next_attempt_at():
+    """When the earliest pending email that failed may be tried again (None: none waits)."""
+    return OutboxEmail.objects.pending().aggregate(earliest=Min("next_attempt_at"))["earliest"]
 
 
 def _describe(error):
