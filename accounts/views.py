@@ -2,13 +2,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import UpdateView
 
+from talks import ratelimit
 from talks.models import Talk
 from talks.views.talks import PagedListView
 
 from .forms import LoginForm, ProfileForm, SpeakerPasswordResetForm
+from .identity import login_identity
 from .models import User
 
 
@@ -30,15 +33,36 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for a reset link, throttled per address asked for and per client.
+
+    The link goes out through the outbox (its links are built from SITE_URL, never from the
+    request's Host header), and every address gets the same answer.
+    """
+
     form_class = SpeakerPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
-        # The link in the email is built from SITE_URL, never from the request's Host header.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
+        address = login_identity(form.cleaned_data["email"])
+        try:
+            ratelimit.check(self.request, "password-reset", rate=self.client_rate())
+            ratelimit.check_key(f"password-reset-address:{address}", self.address_rate())
+        except ratelimit.RateLimited as limited:
+            form.add_error(None, f"Too many password reset requests. Please wait {limited.wait}.")
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        form.save()
+        return HttpResponseRedirect(self.get_success_url())
+
+    @staticmethod
+    def client_rate():
+        return ratelimit.parse_rate(
+            settings.PASSWORD_RESET_CLIENT_RATE_LIMIT, "PASSWORD_RESET_CLIENT_RATE_LIMIT"
+        )
+
+    @staticmethod
+    def address_rate():
+        return ratelimit.parse_rate(settings.PASSWORD_RESET_RATE_LIMIT, "PASSWORD_RESET_RATE_LIMIT")
 
 
 class ProfileView(PagedListView):

@@ -301,13 +301,15 @@ class OutboxEmailQuerySet(models.QuerySet):
         return self.filter(failed_at__isnull=False)
 
     def due(self, now=None):
-        """Pending emails whose flush interval and retry backoff have passed, oldest first."""
+        """Pending emails whose flush interval and retry backoff have passed, oldest first.
+
+        A password reset link has no interval: it is what the reader waits for.
+        """
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
+        interval_over = Q(created_at__lte=cutoff) | Q(kind=OutboxEmail.Kind.PASSWORD_RESET)
         backed_off = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        return (
-            self.pending().filter(backed_off, created_at__lte=cutoff).order_by("created_at", "id")
-        )
+        return self.pending().filter(backed_off, interval_over).order_by("created_at", "id")
 
     def is_queued(self, address, talk):
         """Is an email to `address` about `talk` waiting to go out?"""
@@ -315,17 +317,26 @@ class OutboxEmailQuerySet(models.QuerySet):
 
 
 class OutboxEmail(models.Model):
-    """A notification waiting to be sent (or sent): one pending per address and talk."""
+    """An email waiting to be sent (or sent, or given up on): one pending per address and talk."""
 
     class Kind(models.TextChoices):
         MODERATION = "moderation", "comments waiting for moderation"
         NEW_COMMENTS = "new_comments", "new comments"
+        PASSWORD_RESET = "password_reset", "password reset link"
 
+    # The talk a notification is about; none for a password reset.
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         db_index=False,  # outbox_talk_idx and the pending constraint cover the lookups by talk
+    )
+    # The account a password reset link is for: its token is made when the email is written,
+    # so no token is ever stored.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # Lower-cased, so that the pending constraint holds case-blind.
     address = models.EmailField(max_length=254)
@@ -369,4 +380,5 @@ class OutboxEmail(models.Model):
             state = f"failed {self.failed_at:%Y-%m-%d %H:%M}"
         else:
             state = "pending"
-        return f"{self.get_kind_display()} to {self.address} about talk {self.talk_id} ({state})"
+        about = f" about talk {self.talk_id}" if self.talk_id else ""
+        return f"{self.get_kind_display()} to {self.address}{about} ({state})"

@@ -48,12 +48,13 @@ def deliver():
     return result
 
 
-def request_delivery(*, retry=False):
+def request_delivery(*, retry=False, at_once=False):
     """Ask the task queue to flush the outbox once the rows just written are due.
 
-    A retry runs when the earliest failed email's backoff is over (outbox.retry_backoff), and
-    only if no other retry waits already. A backend without run_after cannot wait: it flushes
-    now for new rows (those not yet due wait for a later flush) and leaves retries to the next.
+    `at_once` flushes now (a password reset link). A retry runs when the earliest failed
+    email's backoff is over (outbox.retry_backoff), and only if no other retry waits already.
+    A backend without run_after cannot wait: it flushes now for new rows (those not yet due
+    wait for a later flush) and leaves retries to the next.
     """
     flush = flush_notifications
     supports_defer = flush.get_backend().supports_defer
@@ -70,7 +71,8 @@ def request_delivery(*, retry=False):
             return
         flush.using(run_after=run_after).enqueue(retry=True)
         return
-    delay = settings.MAIL_FLUSH_INTERVAL
+    # A password reset link is waited for: it does not wait for the flush interval.
+    delay = 0 if at_once else settings.MAIL_FLUSH_INTERVAL
     if delay > 0 and supports_defer:
         flush = flush.using(run_after=whole_second_after(timezone.now(), delay))
     flush.enqueue()

@@ -253,6 +253,9 @@ OUTBOX_RETRY_DELAY = env.int("OUTBOX_RETRY_DELAY", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Comments and previews allowed per client address, e.g. "10/m"; "0" turns the limit off.
 COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="10/m")
+# Password reset emails per address asked for, and requests per client address, e.g. "3/h".
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="3/h")
+PASSWORD_RESET_CLIENT_RATE_LIMIT = env.str("PASSWORD_RESET_CLIENT_RATE_LIMIT", default="10/h")
 # Lifetime of API tokens, in seconds.
 API_TOKEN_MAX_AGE = env.int("API_TOKEN_MAX_AGE", default=3600)
 

@@ -72,6 +72,17 @@ def queue_emails(comment):
     return any(row.created_at == now for row in rows)
 
 
+def queue_password_reset(user):
+    """Write the outbox row of a password reset link for `user`; deliver it after commit.
+
+    The email goes out from the worker like every other, so asking for a reset costs the same
+    time whether the address has an account or not.
+    """
+    return OutboxEmail.objects.create(
+        user=user, address=user.email, name=user.username, kind=OutboxEmail.Kind.PASSWORD_RESET
+    )
+
+
 def _pending_rows(talk_id, names, kind, now):
     """The pending row of each address for the talk, made where missing, locked against a flush.
 
@@ -161,7 +172,7 @@ def _send_batch(ids, now, connection, writer, result):
         batch = list(
             OutboxEmail.objects.due(now)
             .filter(pk__in=ids)
-            .select_related("talk")
+            .select_related("talk", "user")
             .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
             .select_for_update(skip_locked=True, of=("self",))
         )

@@ -312,3 +312,24 @@ def test_a_refused_address_is_tried_a_few_times_with_one_retry_waiting_then_mark
     assert max(waiting_retries) <= 1
     assert rows == ["3 True SMTPDataError"] * 3 + ["0"]
     assert smtp.messages == []
+
+
+@pytest.mark.parametrize("backend", ["database_queue"], indirect=True)
+@pytest.mark.parametrize("flush_interval", [3600])
+def test_the_worker_sends_a_password_reset_link_at_once_whatever_the_flush_interval(site):
+    server, smtp = site["server"], site["smtp"]
+    visitor = server.client()
+
+    response = visitor.post(
+        "/auth/password-reset/", {"email": "JOHN@example.com"}, csrf_from="/auth/password-reset/"
+    )
+    [message] = wait_for_mail(smtp, 1)
+
+    assert (response.status, response.header("Location")) == (302, "/auth/password-reset/sent/")
+    assert (message["To"], message["Subject"]) == (
+        "john@example.com",
+        "[talks] Reset your password",
+    )
+    [link] = re.findall(rf"{re.escape(SITE_URL)}(/auth/reset/\S+/)", body(message, "plain"))
+    page = visitor.get(link)
+    assert page.status == 302  # Django swaps the token for a session key, then shows the form
