@@ -7,6 +7,7 @@ from django.db import transaction
 
 from talks import tasks
 from talks.notifications import outbox
+from talks_site.email_addresses import validate_deliverable_email
 
 from .identity import login_identity
 from .models import User
@@ -18,6 +19,9 @@ class LoginIdentityField(forms.EmailField):
     accounts.identity: the lookup and the login throttle's counter both get this spelling, so
     changing the case or the Unicode form of the address does not buy more guesses.
     """
+
+    # No account can have an address that no email can carry.
+    default_validators = [*forms.EmailField.default_validators, validate_deliverable_email]
 
     def to_python(self, value):
         value = super().to_python(value)
