@@ -300,16 +300,19 @@ class OutboxEmailQuerySet(models.QuerySet):
         """Emails given up on after OUTBOX_MAX_ATTEMPTS failures, kept for the admin to see."""
         return self.filter(failed_at__isnull=False)
 
-    def due(self, now=None):
+    def due(self, now=None, *, backoff=True):
         """Pending emails whose flush interval and retry backoff have passed, oldest first.
 
-        A password reset link has no interval: it is what the reader waits for.
+        A password reset link has no interval: it is what the reader waits for. `backoff=False`
+        also takes the failed emails still waiting out their backoff (an operator's flush).
         """
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
         interval_over = Q(created_at__lte=cutoff) | Q(kind=OutboxEmail.Kind.PASSWORD_RESET)
-        backed_off = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        return self.pending().filter(backed_off, interval_over).order_by("created_at", "id")
+        due = self.pending().filter(interval_over)
+        if backoff:
+            due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        return due.order_by("created_at", "id")
 
     def is_queued(self, address, talk):
         """Is an email to `address` about `talk` waiting to go out?"""

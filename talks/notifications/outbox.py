@@ -131,10 +131,13 @@ class FlushResult:
     dropped: int = 0
 
 
-def flush_outbox(now=None):
-    """Send every due email over one SMTP connection; a failed one stays pending for a retry."""
+def flush_outbox(now=None, *, backoff=True):
+    """Send every due email over one SMTP connection; a failed one stays pending for a retry.
+
+    `backoff=False` also tries the failed emails still waiting out their backoff.
+    """
     result = FlushResult()
-    due_ids = list(OutboxEmail.objects.due(now).values_list("id", flat=True))
+    due_ids = list(OutboxEmail.objects.due(now, backoff=backoff).values_list("id", flat=True))
     if not due_ids:
         return result
     connection = get_connection()
@@ -150,7 +153,7 @@ def flush_outbox(now=None):
         writer = EmailWriter()
         for start in range(0, len(due_ids), BATCH_SIZE):
             batch_ids = due_ids[start : start + BATCH_SIZE]
-            if not _send_batch(batch_ids, now, connection, writer, result):
+            if not _send_batch(batch_ids, now, backoff, connection, writer, result):
                 # The connection is gone: the rest wait for the next flush, untouched.
                 result.failed += len(due_ids) - start - len(batch_ids)
                 break
@@ -159,7 +162,7 @@ def flush_outbox(now=None):
     return result
 
 
-def _send_batch(ids, now, connection, writer, result):
+def _send_batch(ids, now, backoff, connection, writer, result):
     """Send the rows of `ids` that are still due, and mark each as sent, failed or dropped.
 
     Returns False when the connection can take no more.
@@ -170,7 +173,7 @@ def _send_batch(ids, now, connection, writer, result):
         # skip_locked: another worker flushing at the same time sends these rows, not both.
         # (SQLite has no row locks; its writers take turns on the whole database instead.)
         batch = list(
-            OutboxEmail.objects.due(now)
+            OutboxEmail.objects.due(now, backoff=backoff)
             .filter(pk__in=ids)
             .select_related("talk", "user")
             .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
