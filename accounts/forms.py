@@ -83,5 +83,13 @@ class SpeakerPasswordResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "location", "bio"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        fields = ["name", "location", "bio", "avatar", "gravatar_email"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form that does not mention the avatar keeps the one chosen.
+        self.fields["avatar"].required = False
+
+    def clean_avatar(self):
+        return self.cleaned_data["avatar"] or self.instance.avatar

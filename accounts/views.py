@@ -6,12 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.views.generic import UpdateView
+from django.views.generic import TemplateView, UpdateView
 
 from talks import ratelimit
 from talks.models import Talk
 from talks.views.talks import PagedListView
 
+from .avatars import identicon
 from .forms import LoginForm, ProfileForm, SpeakerPasswordResetForm
 from .identity import login_identity
 from .models import User
@@ -81,6 +82,23 @@ class ProfileView(PagedListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(profile=self.profile, **kwargs)
+
+
+class AvatarView(TemplateView):
+    """The avatar this site draws for a speaker: an SVG pattern from a salted hash of their id."""
+
+    template_name = "accounts/avatar.svg"
+    content_type = "image/svg+xml"
+
+    def get_context_data(self, **kwargs):
+        profile = get_object_or_404(User, username=self.kwargs["username"])
+        return {"profile": profile, "avatar": identicon(profile)}
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        # The same for as long as the secret key: browsers may keep it a day.
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
 
 
 class ProfileEditView(LoginRequiredMixin, UpdateView):
