@@ -27,7 +27,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
-        ("Profile", {"fields": ("name", "location", "bio")}),
+        ("Profile", {"fields": ("name", "location", "bio", "avatar", "gravatar_email")}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

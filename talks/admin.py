@@ -3,6 +3,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.text import Truncator
 
+from talks_site.ids import parse_id
+
 from . import services
 from .models import Comment, OutboxEmail, Talk
 
@@ -28,16 +30,23 @@ class TalkFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         talks = Talk.objects.filter(comments__approved=False)
-        if self.value() and self.value().isdigit():
-            talks = Talk.objects.filter(pk=self.value()) | talks
+        talk_id = parse_id(self.value())
+        if talk_id is not None:
+            talks = Talk.objects.filter(pk=talk_id) | talks
         return [(talk.pk, talk.title) for talk in talks.distinct().order_by("title")[:50]]
+
+    def has_output(self):
+        # A talk asked for in the address filters the list even when it has no comment waiting.
+        return bool(self.value()) or super().has_output()
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not self.value().isdigit():
+        talk_id = parse_id(self.value())
+        if talk_id is None:
+            # The changelist answers this with its "?e=1" page, not an error.
             raise IncorrectLookupParameters("The talk filter takes a talk id.")
-        return queryset.filter(talk_id=self.value())
+        return queryset.filter(talk_id=talk_id)
 
 
 class ReplyFilter(admin.SimpleListFilter):
@@ -127,13 +136,15 @@ class SentFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("pending", "Pending"), ("sent", "Sent")]
+        return [("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")]
 
     def queryset(self, request, queryset):
         if self.value() == "pending":
             return queryset.pending()
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
+        if self.value() == "failed":
+            return queryset.failed()
         return queryset
 
 
@@ -141,7 +152,17 @@ class SentFilter(admin.SimpleListFilter):
 class OutboxEmailAdmin(admin.ModelAdmin):
     """What the worker has sent and what still waits (with the last delivery error)."""
 
-    list_display = ("address", "kind", "talk", "created_at", "sent_at", "attempts", "last_error")
+    list_display = (
+        "address",
+        "kind",
+        "talk",
+        "created_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
     list_filter = (SentFilter, "kind")
     list_select_related = ("talk",)
     search_fields = ("address",)

@@ -5,7 +5,6 @@ a feed (or a reader's cache of it).
 """
 
 import copy
-import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -22,25 +21,22 @@ from accounts.models import User
 from .fragments import fingerprint, fragment_cache
 from .links import absolute_url
 from .models import Talk
+from .xml_text import xml_safe
 
 FEED_LENGTH = 50
-# What XML 1.0 cannot carry, and Django's feed writer refuses with an exception; forms only
-# refuse NUL, so a title pasted with a vertical tab would otherwise break the whole feed.
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_safe(value):
-    return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 class AtomFeed(Atom1Feed):
-    """Atom without the control characters that XML 1.0 has no way to write."""
+    """Atom without the code points XML 1.0 has no way to write, in every field of every feed.
+
+    Every value the feed and its items are given passes here, so no field can be missed.
+    """
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+        super().__init__(*xml_safe(args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
     def add_item(self, *args, **kwargs):
-        super().add_item(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+        super().add_item(*xml_safe(args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
 
 class CachedFeed(Feed):
@@ -49,6 +45,8 @@ class CachedFeed(Feed):
     The key is a digest of the feed's object and items (talks/fragments.py), fetched on every
     request: a new, edited or deleted item changes it, so the next response has it.
     """
+
+    feed_type = AtomFeed
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -79,8 +77,6 @@ class CachedFeed(Feed):
 
 
 class TalkFeedMixin:
-    feed_type = AtomFeed
-
     def item_title(self, talk):
         return talk.title
 
@@ -136,8 +132,6 @@ class SpeakerFeed(TalkFeedMixin, CachedFeed):
 
 
 class TalkCommentsFeed(CachedFeed):
-    feed_type = AtomFeed
-
     def get_object(self, request, pk):
         return get_object_or_404(Talk, pk=pk)
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from talks_site.email_addresses import validate_deliverable_email
+
 from .embeds import embed_for
 from .markdown import render_markdown
 
@@ -247,7 +249,9 @@ class Comment(models.Model):
         db_index=False,  # comment_pending_author_idx covers the lookups
     )
     author_name = models.CharField("name", max_length=64, blank=True)
-    author_email = models.EmailField("email", max_length=64, blank=True)
+    author_email = models.EmailField(
+        "email", max_length=64, blank=True, validators=[validate_deliverable_email]
+    )
     body = models.TextField()
     # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
     body_html = models.TextField(editable=False)
@@ -407,29 +411,54 @@ class Comment(models.Model):
         return [recipient for recipient in told.values() if recipient is not None]
 
 
+# An outbox row still to be sent: neither sent nor given up on.
+PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
+
+
 class OutboxEmailQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(sent_at__isnull=True)
+        return self.filter(PENDING)
 
-    def due(self, now=None):
-        """Pending emails whose flush interval has passed, oldest first."""
+    def failed(self):
+        """Emails given up on after OUTBOX_MAX_ATTEMPTS failures, kept for the admin to see."""
+        return self.filter(failed_at__isnull=False)
+
+    def due(self, now=None, *, backoff=True):
+        """Pending emails whose flush interval and retry backoff have passed, oldest first.
+
+        A password reset link has no interval: it is what the reader waits for. `backoff=False`
+        also takes the failed emails still waiting out their backoff (an operator's flush).
+        """
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
-        return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
+        interval_over = Q(created_at__lte=cutoff) | Q(kind=OutboxEmail.Kind.PASSWORD_RESET)
+        due = self.pending().filter(interval_over)
+        if backoff:
+            due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        return due.order_by("created_at", "id")
 
 
 class OutboxEmail(models.Model):
-    """A notification waiting to be sent (or sent): one pending per address and talk."""
+    """An email waiting to be sent (or sent, or given up on): one pending per address and talk."""
 
     class Kind(models.TextChoices):
         MODERATION = "moderation", "comments waiting for moderation"
         NEW_COMMENTS = "new_comments", "new comments"
+        PASSWORD_RESET = "password_reset", "password reset link"
 
+    # The talk a notification is about; none for a password reset.
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         db_index=False,  # outbox_talk_idx and the pending constraint cover the lookups by talk
+    )
+    # The account a password reset link is for: its token is made when the email is written,
+    # so no token is ever stored.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # Lower-cased, so that the pending constraint holds case-blind.
     address = models.EmailField(max_length=254)
@@ -441,6 +470,10 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failure the row waits here before its next try, longer after each (the backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set once OUTBOX_MAX_ATTEMPTS tries failed: the row is no longer pending, and stays.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
@@ -451,22 +484,26 @@ class OutboxEmail(models.Model):
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
             models.UniqueConstraint(
                 fields=["address", "talk"],
-                condition=Q(sent_at__isnull=True),
+                condition=PENDING,
                 name="outbox_one_pending_per_address_talk",
             ),
         ]
         indexes = [
-            # The flush: WHERE sent_at IS NULL AND created_at <= … ORDER BY created_at.
-            models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_due_idx"
-            ),
+            # The flush: WHERE <pending> AND created_at <= … ORDER BY created_at.
+            models.Index(fields=["created_at"], condition=PENDING, name="outbox_due_idx"),
             # Deleting a talk cascades here: WHERE talk_id = ….
             models.Index(fields=["talk"], name="outbox_talk_idx"),
         ]
 
     def __str__(self):
-        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "pending"
-        return f"{self.get_kind_display()} to {self.address} about talk {self.talk_id} ({state})"
+        if self.sent_at:
+            state = f"sent {self.sent_at:%Y-%m-%d %H:%M}"
+        elif self.failed_at:
+            state = f"failed {self.failed_at:%Y-%m-%d %H:%M}"
+        else:
+            state = "pending"
+        about = f" about talk {self.talk_id}" if self.talk_id else ""
+        return f"{self.get_kind_display()} to {self.address}{about} ({state})"
 
 
 # Registered with the app here; Talk.objects.search() reads it.

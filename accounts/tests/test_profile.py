@@ -91,7 +91,13 @@ def test_the_profile_editor_shows_the_current_values(john_client, john):
 
     assert response.status_code == 200
     assert response.context["form"].instance == john
-    assert list(response.context["form"].fields) == ["name", "location", "bio"]
+    assert list(response.context["form"].fields) == [
+        "name",
+        "location",
+        "bio",
+        "avatar",
+        "gravatar_email",
+    ]
     assert 'value="John Doe"' in response.content.decode()
 
 

@@ -6,8 +6,10 @@ from django.contrib.auth import authenticate as check_password
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.forms import LoginIdentityField
 from talks_site.json_errors import json_error
 
 from .. import services
@@ -130,10 +132,13 @@ class CommentAnsweredView(CommentStateView):
 class TokenRequestForm(forms.Form):
     """What a token request holds; validated like the login form (no NUL bytes, a real email)."""
 
-    email = forms.EmailField(max_length=254)
+    email = LoginIdentityField(max_length=254)
     password = forms.CharField(strip=False, max_length=4096)
 
 
+# A token is a credential: no browser, proxy or cache may keep one, nor the answer to a
+# failed try (never_cache sends `no-store` among the rest, on every answer, errors included).
+@method_decorator(never_cache, name="dispatch")
 class TokenView(ApiView):
     """POST `{"email": ..., "password": ...}` → `{"token": ..., "expires_in": seconds}`."""
 

@@ -3,9 +3,12 @@
 import html
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
 from django.utils.html import strip_tags
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import Truncator
 
 from ..links import absolute_url
@@ -38,6 +41,23 @@ def excerpt(comment, length=EXCERPT_LENGTH):
     return Truncator(text).chars(length)
 
 
+def password_reset_email(outbox):
+    """The link that sets a new password; None once the account can no longer use one.
+
+    The token is made now, as the email is written: it is never stored, and it is valid for
+    PASSWORD_RESET_TIMEOUT from here.
+    """
+    user = outbox.user
+    if user is None or not user.is_active or not user.has_usable_password():
+        return None
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    return render_email("password_reset", context, to=outbox.address)
+
+
 class EmailWriter:
     """Writes the emails of one flush.
 
@@ -55,6 +75,8 @@ class EmailWriter:
         Reads the row's comments through `outbox.comments.all()`, which the flush prefetches
         for a batch in the order the email tells them: no query here.
         """
+        if outbox.kind == OutboxEmail.Kind.PASSWORD_RESET:
+            return password_reset_email(outbox)
         if outbox.kind == OutboxEmail.Kind.MODERATION:
             make_email, approved = self.moderation_email, False
         else:

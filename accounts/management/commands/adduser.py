@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from talks_site.email_addresses import validate_deliverable_email
 
 PASSWORD_VARIABLE = "DJANGO_USER_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, email, username, admin, interactive, **options):
         try:
             validate_email(email)
+            validate_deliverable_email(email)
         except ValidationError:
             raise CommandError(f"{email!r} is not a valid email address.") from None
         email = User.objects.normalize_email(email)
