@@ -3,10 +3,12 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .addresses import EmailAddress, TrustedAddress
 from .embeds import embed_for
 from .markdown import render_markdown
 
@@ -118,6 +120,15 @@ class CommentQuerySet(models.QuerySet):
         """Comments whose author asked to hear of new ones; only a published one subscribes."""
         return self.approved().filter(notify=True)
 
+    def from_confirmed_addresses(self):
+        """Comments whose author's address is proven: a user's, or a visitor's confirmed one."""
+        from django.contrib.auth import get_user_model
+
+        address = Lower(OuterRef("author_email"))
+        confirmed = EmailAddress.objects.confirmed().filter(address=address)
+        account = get_user_model().objects.annotate(address=Lower("email")).filter(address=address)
+        return self.filter(Q(author__isnull=False) | Exists(confirmed) | Exists(account))
+
     def by_address(self, address):
         """Comments written from `address`: a visitor's given email or a user's account email."""
         return self.filter(
@@ -167,6 +178,8 @@ class Comment(models.Model):
     approved = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
+    # Set before approving when the commenter publishes it themselves: nobody tells them so.
+    published_by_commenter = False
 
     class Meta:
         indexes = [
@@ -238,8 +251,9 @@ class Comment(models.Model):
     def recipients(self):
         """Who is told about this comment: the talk's author while it waits, else the subscribers.
 
-        Subscribers are the authors of the talk's other published comments with notify on,
-        each address once (case-blind), never the talk's author nor this comment's own author.
+        Subscribers are the authors of the talk's other published comments with notify on and a
+        proven address, each address once (case-blind), never the talk's author nor this
+        comment's own author.
         """
         talk_author = self.talk.author
         if not self.approved:
@@ -250,6 +264,7 @@ class Comment(models.Model):
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()
+            .from_confirmed_addresses()
             .exclude(pk=self.pk)
             .order_by("created_at", "id")
             .values_list(
@@ -263,24 +278,48 @@ class Comment(models.Model):
                 told[address.lower()] = Recipient(address, name)
         return [recipient for recipient in told.values() if recipient is not None]
 
+    def is_from_trusted_address(self):
+        """Does the talk's author trust the address of this visitor's comment?"""
+        return not self.author_id and TrustedAddress.objects.trusts(
+            self.talk_author_id, self.author_email
+        )
+
+    def author_to_tell_of_publication(self):
+        """Whom to tell that a moderator published this comment: its visitor, if proven."""
+        if self.author_id or self.published_by_commenter or self.author_email == "":
+            return None
+        if not EmailAddress.objects.is_confirmed(self.author_email):
+            return None
+        return Recipient(self.author_email, self.author_name)
+
 
 class OutboxEmailQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(sent_at__isnull=True)
 
     def due(self, now=None):
-        """Pending emails whose flush interval has passed, oldest first."""
+        """Pending emails whose flush interval has passed, or which wait for none; oldest first."""
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
-        return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
+        return (
+            self.pending()
+            .filter(Q(created_at__lte=cutoff) | Q(kind__in=OutboxEmail.PROMPT_KINDS))
+            .order_by("created_at", "id")
+        )
 
 
 class OutboxEmail(models.Model):
-    """A notification waiting to be sent (or sent): one pending per address and talk."""
+    """A notification waiting to be sent (or sent): one pending per address, talk and kind."""
 
     class Kind(models.TextChoices):
         MODERATION = "moderation", "comments waiting for moderation"
         NEW_COMMENTS = "new_comments", "new comments"
+        CONFIRM_ADDRESS = "confirm_address", "confirm your email address"
+        PUBLISH_COMMENT = "publish_comment", "publish your comment"
+        COMMENT_APPROVED = "comment_approved", "your comment is published"
+
+    # Sent at the next flush, asked for at once: the visitor is waiting for them.
+    PROMPT_KINDS = (Kind.CONFIRM_ADDRESS, Kind.PUBLISH_COMMENT)
 
     talk = models.ForeignKey(
         Talk,
@@ -307,9 +346,9 @@ class OutboxEmail(models.Model):
             # A second comment before the flush joins the pending email instead of adding one;
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
             models.UniqueConstraint(
-                fields=["address", "talk"],
+                fields=["address", "talk", "kind"],
                 condition=Q(sent_at__isnull=True),
-                name="outbox_one_pending_per_address_talk",
+                name="outbox_one_pending_per_address_talk_kind",
             ),
         ]
         indexes = [

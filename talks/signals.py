@@ -14,5 +14,8 @@ def comment_saved(sender, instance, created, raw=False, update_fields=None, **kw
     """A comment was saved: the outbox decides whether it calls for emails."""
     if raw:  # loaddata writes rows as they were; nothing happened to tell anyone about
         return
-    if outbox.comment_saved(instance, created=created, update_fields=update_fields):
+    deliveries = outbox.comment_saved(instance, created=created, update_fields=update_fields)
+    if deliveries.batched:
         transaction.on_commit(tasks.request_delivery, robust=True)
+    if deliveries.prompt:
+        transaction.on_commit(tasks.request_prompt_delivery, robust=True)

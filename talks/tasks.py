@@ -58,6 +58,11 @@ def request_delivery(*, retry=False):
     flush.enqueue()
 
 
+def request_prompt_delivery():
+    """Ask the task queue to flush the outbox now: a visitor waits for the email just queued."""
+    flush_notifications.enqueue()
+
+
 def whole_second_after(moment, seconds):
     """`seconds` after `moment`, rounded up to a whole second.
 

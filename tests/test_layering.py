@@ -47,9 +47,11 @@ LAYERS = [
             "talks.pagination",
             "talks.ratelimit",
             "talks.structured_data",
+            "talks.confirmations",
+            "talks.moderation_links",
         ],
     ),
-    ("models", ["accounts.models", "talks.models"]),
+    ("models", ["accounts.models", "talks.models", "talks.addresses"]),
     ("services", ["talks.services", "talks.notifications.*"]),
     ("tasks", ["talks.tasks"]),
     (
