@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from talks.management.commands.seed_demo import DEMO_PASSWORD
-from talks.models import Comment, Talk
+from talks.models import Comment, EmailAddress, Talk, TrustedAddress
 
 
 def seed(*args):
@@ -57,3 +57,13 @@ def test_if_empty_leaves_a_database_with_talks_alone(db):
 
     assert counts() == before
     assert out == "The database already has talks: no demo data added.\n"
+
+
+def test_the_demo_has_a_trusted_commenter_with_a_confirmed_address(db):
+    out = seed()
+
+    trusted = TrustedAddress.objects.select_related("from_comment").get()
+    assert trusted.from_comment.author_email.lower() == trusted.address
+    assert trusted.from_comment.talk.author == trusted.speaker
+    assert EmailAddress.objects.is_confirmed(trusted.address) is True
+    assert f"trusts {trusted.address}, whose address is confirmed." in out

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from talks.embeds import normalize_embed
 from talks.markdown import render_markdown
-from talks.models import Comment, Talk
+from talks.models import Comment, EmailAddress, Talk, TrustedAddress
 
 DEMO_PASSWORD = "talks-demo-password"  # noqa: S105 - printed for the demo's login, never for real use
 
@@ -199,6 +199,7 @@ class Command(BaseCommand):
             host = users[1] if len(users) > 1 else users[0]
             rows = self.create_talks(rng, users, max(talks - 1, 0))
             showcase_talk = self.create_showcase(rng, host, users, *showcase) if talks else None
+            regular = self.create_trusted_commenter(showcase_talk) if showcase_talk else None
             self.create_comments(
                 rng, rows, users, comments - sum(showcase), options["pending"], host
             )
@@ -218,6 +219,8 @@ class Command(BaseCommand):
                 f"{host.username}'s talk {showcase_talk.pk} has {showcase[0]} comments published "
                 f"and {showcase[1]} waiting."
             )
+        if regular:
+            self.stdout.write(f"{host.username} trusts {regular}, whose address is confirmed.")
 
     def create_speakers(self, count):
         # Hashing is slow on purpose, so every demo speaker shares one hash.
@@ -312,6 +315,22 @@ class Command(BaseCommand):
             step=datetime.timedelta(seconds=60),
         )
         return talk
+
+    def create_trusted_commenter(self, talk):
+        """A regular of the showcase talk: address confirmed, trusted by its speaker."""
+        regular = (
+            talk.comments.approved()
+            .filter(author__isnull=True)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if regular is None:
+            return None
+        EmailAddress.objects.confirm(regular.author_email)
+        TrustedAddress.objects.create(
+            speaker_id=talk.author_id, address=regular.author_email.lower(), from_comment=regular
+        )
+        return regular.author_email.lower()
 
     def create_comments(self, rng, talks, users, count, pending, host):
         if not talks or not count:
