@@ -149,7 +149,8 @@ def test_no_module_imports_a_higher_layer(name):
 
 def test_models_never_import_views_services_or_notifications():
     for name in ("accounts.models", "talks.models"):
-        wrong = sorted(i for i in GRAPH[name] if layer_of(i) != "shared")
+        # Models may sit in more than one module (talks.addresses): their own layer is fine.
+        wrong = sorted(i for i in GRAPH[name] if layer_of(i) not in ("shared", "models"))
         assert wrong == [], f"{name} imports {wrong}"
 
 
