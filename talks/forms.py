@@ -108,10 +108,11 @@ class CommentForm(forms.ModelForm):
             "notify": "Every email has a link to stop them.",
         }
 
-    def __init__(self, *args, talk, user, reply_to=None, **kwargs):
+    def __init__(self, *args, talk, user, reply_to=None, proven_address=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.talk = talk
         self.user = user
+        self.proven_address = proven_address
         # The comment being answered (a reply itself, maybe), for "Replying to <name>".
         self.replying_to = reply_to
         if reply_to is not None:
@@ -169,6 +170,7 @@ class CommentForm(forms.ModelForm):
             author_email=data.get("author_email", ""),
             notify=data.get("notify", False),
             parent=data.get("parent"),
+            proven_address=self.proven_address,
         )
 
 

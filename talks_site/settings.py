@@ -281,6 +281,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
+# The cookie naming the address a visitor proved (talks.confirmations) travels like the session.
+ADDRESS_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Scripts read the token from the page's form (the {% csrf_token %} input), never the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

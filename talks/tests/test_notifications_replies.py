@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from conftest import make_comment
 from talks.models import Recipient
@@ -60,17 +60,17 @@ def test_the_person_answered_with_notify_off_or_answering_themselves_is_not_told
 
 def test_a_waiting_reply_goes_to_the_speaker_for_review_saying_what_it_answers(talk):
     question = make_comment(talk, author_name="Ann", body="Will the slides be online?")
-    make_comment(talk, parent=question, approved=False, author_name="Cy", body="Yes please")
+    reply = make_comment(talk, parent=question, approved=False, author_name="Cy", body="Yes please")
 
     [message] = send()
 
+    when = dateformat.format(reply.created_at, "j M Y, H:i e")
     assert message.to == ["john@example.com"]
-    assert 'Cy replied to Ann ("Will the slides be online?"):\n  Yes please\n' in message.body
+    said = f'Cy replied to Ann ("Will the slides be online?") on {when}:\n  Yes please\n'
+    assert said in message.body
     [(html, _)] = message.alternatives
-    assert (
-        "<strong>Cy</strong> replied to <strong>Ann</strong> (“Will the slides be online?”):"
-        in html
-    )
+    said = "<strong>Cy</strong> replied to <strong>Ann</strong> (“Will the slides be online?”)"
+    assert f"{said} on {when}:" in html
 
 
 def test_the_answered_commenter_hears_of_the_reply_once_it_is_approved(talk):

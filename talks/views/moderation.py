@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -55,7 +56,7 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
 
     http_method_names = ["post"]
     queryset = Comment.objects.select_related("talk")
-    action = None  # "approve" or "delete"
+    action = None  # "approve", "delete" or "trust"
 
     def post(self, request, *args, **kwargs):
         comment = self.get_object()
@@ -65,6 +66,13 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
             if self.action == "approve":
                 services.approve_comment(comment)
                 messages.success(request, "The comment was approved.")
+            elif self.action == "trust":
+                services.approve_and_trust(comment)
+                messages.success(
+                    request,
+                    _("The comment was approved, and %(address)s is now trusted on your talks.")
+                    % {"address": comment.author_email},
+                )
             else:
                 services.delete_comment(comment)
                 messages.success(request, "The comment was deleted.")
