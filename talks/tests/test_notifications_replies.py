@@ -12,7 +12,7 @@ from talks.models import Recipient
 from talks.notifications.outbox import flush_outbox
 from talks.services import approve_comment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("confirmed_visitors")]
 
 SITE = "https://talks.example.com"
 
@@ -80,8 +80,11 @@ def test_the_answered_commenter_hears_of_the_reply_once_it_is_approved(talk):
     mail.outbox.clear()
 
     approve_comment(reply)
-    [message] = send()
+    # Cy, whose address is confirmed, also hears that the reply is published.
+    message, published = send()
 
+    assert published.to == ["visitor@example.org"]
+    assert published.subject == '[talks] Your comment on "Flask by Example" is published'
     assert message.to == ["ann@example.org"]
     assert 'Cy replied to Ann ("Why?"):\n  Because\n' in message.body
     assert f"Read it: {SITE}/comments/{reply.pk}/" in message.body

@@ -39,7 +39,7 @@ def test_speakers_cannot_open_the_outbox(john_client):
 
 
 def test_an_email_given_up_on_is_kept_and_listed_as_failed_with_its_error(susan_client, talk):
-    make_comment(talk, approved=False)
+    make_comment(talk, approved=False, notify=False)
     waiting = OutboxEmail.objects.get()
     failed = OutboxEmail.objects.create(talk=talk, address="bad@example.org", kind="new_comments")
     OutboxEmail.objects.filter(pk=failed.pk).update(
