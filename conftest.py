@@ -33,6 +33,22 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_released(django_db_setup, django_db_blocker):
+    """Ends the sessions a test's server process or thread left open on PostgreSQL, which would
+    otherwise keep the test database from being dropped at the end of the run."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(_test_settings):
     # Every alias: the default one (rate limits) and the rendered fragments, whose keys do not

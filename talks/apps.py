@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_migrate
 
 
 class TalksConfig(AppConfig):
@@ -14,6 +14,5 @@ class TalksConfig(AppConfig):
             sender=self.get_model("Comment"),
             dispatch_uid="talks.comment_saved",
         )
-        post_migrate.connect(
-            signals.migrated, sender=self, dispatch_uid="talks.search_index_repaired"
-        )
+        pre_migrate.connect(signals.migrating, sender=self, dispatch_uid="talks.search_index_out")
+        post_migrate.connect(signals.migrated, sender=self, dispatch_uid="talks.search_index_in")

@@ -24,6 +24,12 @@ def comment_saved(sender, instance, created, raw=False, update_fields=None, **kw
         transaction.on_commit(partial(tasks.request_delivery, at_once=True), robust=True)
 
 
-def migrated(sender, using, **kwargs):
-    """Migrations ran: the search index mends what a table remake took from it."""
-    search_index.repair(connections[using])
+def migrating(sender, using, plan=None, **kwargs):
+    """Migrations are about to run: the search index steps out of their way."""
+    if plan:
+        search_index.suspend_for_migrations(connections[using])
+
+
+def migrated(sender, using, plan=None, **kwargs):
+    """Migrations ran: the search index is whole again."""
+    search_index.install_after_migrations(connections[using], migrated=bool(plan))

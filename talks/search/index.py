@@ -144,7 +144,9 @@ POSTGRESQL_REBUILD = [
 
 _STATEMENTS = {
     "sqlite": {
-        "create": SQLITE_TABLE + SQLITE_TRIGGERS,
+        # Its triggers come after the migrations (install_after_migrations): SQLite cannot remake
+        # accounts_user, as it alters a column, under triggers that read it.
+        "create": SQLITE_TABLE,
         "drop": SQLITE_DROP_TRIGGERS + SQLITE_DROP_TABLE,
         "pause": SQLITE_DROP_TRIGGERS,
         "resume": SQLITE_TRIGGERS,
@@ -170,22 +172,39 @@ def run(step, using=connection):
             cursor.execute(sql)
 
 
-def _sqlite_triggers_missing(using):
-    """Whether SQLite lost a trigger: a migration that remakes talks_talk or accounts_user
-    (how SQLite alters most columns) drops the old table's triggers with it."""
-    names = {f"{TABLE}_{name}" for name in ("insert", "update", "delete", "speaker")}
+def _sqlite_index_exists(using):
     with using.cursor() as cursor:
-        cursor.execute("SELECT name, type FROM sqlite_master WHERE name LIKE %s", [f"{TABLE}%"])
-        found = dict(cursor.fetchall())
-    return TABLE in found and not names <= found.keys()
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [TABLE])
+        return cursor.fetchone() is not None
 
 
-def repair(using=connection):
-    """Put back triggers a migration dropped, and index what changed meanwhile (post_migrate)."""
-    if using.vendor == "sqlite" and _sqlite_triggers_missing(using):
+def suspend_for_migrations(using=connection):
+    """Before migrations run (pre_migrate), on SQLite: no trigger of ours while they remake tables.
+
+    SQLite alters most columns by copying the table to a new one and renaming it, which drops the
+    old table's triggers and fails on any other trigger that reads it (talks_talk's read
+    accounts_user).
+    """
+    if using.vendor == "sqlite" and _sqlite_index_exists(using):
         run("pause", using)
+
+
+def install_after_migrations(using=connection, *, migrated=True):
+    """After migrations (post_migrate), on SQLite: the triggers back, and the index made afresh
+    for whatever the migrations changed meanwhile; with nothing `migrated`, only if one is gone."""
+    if using.vendor != "sqlite" or not _sqlite_index_exists(using):
+        return
+    if migrated or _sqlite_triggers_missing(using):
+        run("pause", using)  # DROP … IF EXISTS: whichever are there
         run("resume", using)
         run("rebuild", using)
+
+
+def _sqlite_triggers_missing(using):
+    names = {f"{TABLE}_{name}" for name in ("insert", "update", "delete", "speaker")}
+    with using.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return not names <= {name for (name,) in cursor.fetchall()}
 
 
 def rebuild():
