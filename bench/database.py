@@ -11,8 +11,10 @@ from . import mail
 from .report import say
 
 ROOT = Path(__file__).resolve().parent.parent
-# The showcase talk's comments, published and waiting: the talk pages and /moderate/ show them.
-SHOWCASE_APPROVED, SHOWCASE_PENDING = 100, 500
+# The showcase talk's comments, published and waiting: the talk pages show them. Its speaker's
+# queue, which /moderate/ shows a page of, holds the showcase's waiting ones and more on their
+# other talks, SPEAKER_PENDING in all.
+SHOWCASE_APPROVED, SHOWCASE_PENDING, SPEAKER_PENDING = 100, 50, 500
 
 
 def bench_environment(database_url, static_root, port, smtp_port):
@@ -118,6 +120,7 @@ def build(url, counts, *, reuse):
             f"--comments={counts['comments']}",
             f"--showcase-approved={SHOWCASE_APPROVED}",
             f"--showcase-pending={SHOWCASE_PENDING}",
+            f"--speaker-pending={SPEAKER_PENDING - SHOWCASE_PENDING}",
         )
         seed_seconds = time.perf_counter() - start
         say(f"seed_demo took {seed_seconds:.1f} s")

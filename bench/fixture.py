@@ -3,7 +3,7 @@
 import contextlib
 from dataclasses import dataclass
 
-from .database import SHOWCASE_PENDING
+from .database import SHOWCASE_APPROVED, SHOWCASE_PENDING, SPEAKER_PENDING
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Fixture:
             "showcase_id": self.showcase_id,
             "speaker_username": self.speaker_username,
             "last_page": self.last_page,
+            "showcase_approved": SHOWCASE_APPROVED,
             "showcase_pending": SHOWCASE_PENDING,
+            "speaker_pending": SPEAKER_PENDING,
         }
 
 
