@@ -279,6 +279,8 @@ def test_a_visitor_sees_no_email_badge_or_button(client, talk, discussion):
 def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discussion, path):
     browser = moderator(john)
     url = talk.get_absolute_url() if path == "talk" else path
+    browser.get(url)
+    # The second request, whose comments come from the cache with this request's token.
     page = parse(browser.get(url))
     waiting = [article for article in articles(page) if article.find("form")]
     tokens = {token for article in waiting for token in csrf_tokens(article)}
