@@ -17,7 +17,7 @@ import pstats
 import time
 
 from . import database, mail
-from .pages import PAGES
+from .pages import PAGES, REFERENCE
 from .run import WORK
 
 
@@ -39,9 +39,10 @@ def main(argv=None):
     from .fixture import prepare_fixture
     from .run import SCALES
 
-    page = next((page for page in PAGES if page.key == args.page), None)
-    if page is None or page.fresh is not None:
-        raise SystemExit(f"Profile one of: {', '.join(p.key for p in PAGES if not p.fresh)}")
+    pages = [REFERENCE, *(page for page in PAGES if page.fresh is None)]
+    page = next((page for page in pages if page.key == args.page), None)
+    if page is None:
+        raise SystemExit(f"Profile one of: {', '.join(page.key for page in pages)}")
     fixture = prepare_fixture(SCALES[args.scale])
     requests = page.requests(fixture)
     headers = {name.lower().replace("-", "_"): value for name, value in requests.headers.items()}
