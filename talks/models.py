@@ -13,6 +13,7 @@ from talks_site.email_addresses import validate_deliverable_email
 
 from .embeds import embed_for
 from .markdown import render_markdown
+from .paths import path_with_pk
 
 
 class TalkQuerySet(models.QuerySet):
@@ -333,6 +334,21 @@ class Comment(models.Model):
     def get_absolute_url(self):
         """The comment's lasting link: it finds the page of its talk that shows it."""
         return reverse("talks:comment", args=[self.pk])
+
+    @property
+    def approve_path(self):
+        """Where the Approve button posts without JavaScript."""
+        return path_with_pk("talks:comment_approve", self.pk)
+
+    @property
+    def delete_path(self):
+        """Where the Delete button posts without JavaScript."""
+        return path_with_pk("talks:comment_delete", self.pk)
+
+    @property
+    def api_path(self):
+        """The comment in the JSON API, which both buttons call with JavaScript."""
+        return path_with_pk("api:comment", self.pk)
 
     @property
     def anchor(self):
