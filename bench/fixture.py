@@ -57,7 +57,13 @@ def prepare_fixture(counts):
     speaker = showcase.author
     browser = Client()
     browser.force_login(speaker, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+    # One page first, as a browser would have seen before, for the CSRF cookie it then keeps
+    # sending: without it, every logged-in page would make and set a new one.
+    browser.get("/", HTTP_HOST="127.0.0.1")
+    cookie = "; ".join(
+        f"{name}={browser.cookies[name].value}"
+        for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
     # The approvals run on the speaker's other talks, not on the showcase the pages show.
     approval_talks = list(
         Talk.objects.filter(author=speaker)
