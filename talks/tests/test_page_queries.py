@@ -113,8 +113,10 @@ PAGES = [
     Page("timeline", "speaker", "/", 4, shows="talks"),
     # The speaker, then one page of their talks.
     Page("profile", "visitor", "/user/grace/", 2, shows="talks"),
-    # The speaker's own: their user is read again, by name, as the profile's speaker.
-    Page("profile", "speaker", "/user/grace/", 5, shows="talks"),
+    # The speaker's own: the session's user is the profile's, then the talks and the count.
+    Page("profile", "speaker", "/user/grace/", 4, shows="talks"),
+    # Someone else's: that speaker is read by name.
+    Page("profile", "admin", "/user/grace/", 5, shows="talks"),
     # The talk with its speaker, one page of top-level comments with their authors, then
     # their replies with theirs.
     Page("talk page", "visitor", talk_page, 3, shows="comments_page"),
