@@ -107,7 +107,8 @@ def build(url, counts, *, reuse):
     the static files: the seconds seed_demo took, or None when it did not run."""
     seed_seconds = None
     if reuse and database_exists(url):
-        say("Reusing the database from the last run (--reuse-db)")
+        say("Reusing the database from the last run (--reuse-db), migrated to this code")
+        manage("migrate", "--noinput", "-v0")
     else:
         create_database(url)
         manage("migrate", "--noinput", "-v0")
