@@ -14,6 +14,10 @@ from .fixture import pending_comment_paths
 # Targets: requests/s as a share of the reference page's; a moderator's pages show a form or two
 # per comment, hence the talk page's allowance.
 PUBLIC_TARGET, TALK_TARGET, MODERATOR_TARGET, API_TARGET = 0.7, 0.5, 0.5, 0.7
+SEARCH_TARGET = 0.5
+# Words of the demo data: one in the title and abstract of every fifteenth talk, one in the
+# showcase's title alone (seed_demo, talks/management/demo_data.py).
+COMMON_WORD, RARE_WORD = "django", "fast"
 # A write's slowest requests (p99) at most this many times its median (p50).
 API_TAIL_LIMIT = 5
 # The deepest page of the home page's listing the bench asks for.
@@ -96,6 +100,18 @@ PAGES = [
         MODERATOR_TARGET,
     ),
     Page("feed", "Atom feed", "/feeds/talks/", target=PUBLIC_TARGET),
+    Page(
+        "search_common",
+        f"search, a common word ({COMMON_WORD})",
+        f"/search/?q={COMMON_WORD}",
+        target=SEARCH_TARGET,
+    ),
+    Page(
+        "search_rare",
+        f"search, a rare word ({RARE_WORD})",
+        f"/search/?q={RARE_WORD}",
+        target=SEARCH_TARGET,
+    ),
     Page("search_common", "search, a common word", "/search/?q=django"),
     Page("search_rare", "search, a rare word", "/search/?q=keeping"),
     Page(

@@ -16,7 +16,7 @@ RSS_LIMIT_MB = 120
 SEED_LIMIT_S = 120
 FIRST_LOAD_KB, FIRST_LOAD_REQUESTS = 80, 6
 # Pages compared between the small and the large scale, and the slowdown allowed.
-SCALE_PAGES = ("home", "profile", "talk")
+SCALE_PAGES = ("home", "profile", "talk", "search_common", "search_rare")
 SCALE_LIMIT = 1.3
 
 

@@ -126,6 +126,10 @@ PAGES = [
     # One page of waiting comments with their talks and authors, then their count.
     Page("moderation queue", "speaker", "/moderate/", 4, shows="comments_page"),
     Page("moderation queue", "admin", "/moderate/admin/", 4, shows="comments_page"),
+    # The matching talks with their speakers, ranked, in one query: a word of every talk, and
+    # a word of one.
+    Page("search, a common word", "visitor", "/search/?q=talk", 1, shows="talks"),
+    Page("search, a rare word", "visitor", "/search/?q=showcase", 1, shows="talks"),
     Page("Atom feed", "visitor", "/feeds/talks/", 1),
     Page("speaker's feed", "visitor", "/feeds/user/grace/", 2),
     Page("comment feed", "visitor", lambda site: f"/feeds/talk/{site.showcase.pk}/comments/", 2),
