@@ -101,8 +101,11 @@ def shown_comment(article):
         (span.find("a") for span in header.find_all("span") if span.text.startswith("on ")), None
     )
     badge = header.find("span", data_pending_label="")
-    forms = []
+    forms, speaker_forms = [], []
     for form in article.find_all("form"):
+        if form.has("data-speaker-action"):
+            speaker_forms.append(shown_speaker_form(form))
+            continue
         hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
         forms.append(
             {
@@ -117,6 +120,7 @@ def shown_comment(article):
             }
         )
     error = article.find("p", data_moderation_error="")
+    reply = article.find("a", **{"class": "btn btn-sm btn-link px-0"})
     return {
         "id": article.attrs["id"],
         "label": article.attrs["aria-label"],
@@ -130,6 +134,22 @@ def shown_comment(article):
         "body": squeeze(article.find("div", **{"class": "comment-body"}).text),
         "forms": forms,
         "error": error is not None and error.has("hidden") and error.attrs.get("role") == "alert",
+        "speaker_forms": speaker_forms,
+        "reply": (reply.attrs["href"], squeeze(reply.text)) if reply else None,
+    }
+
+
+def shown_speaker_form(form):
+    hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+    return {
+        "action": form.attrs["data-speaker-action"],
+        "path": form.attrs["action"],
+        "method": form.attrs["data-method"],
+        "api_url": form.attrs["data-api-url"],
+        "hidden": form.has("hidden"),
+        "fields": sorted(hidden),
+        "next": hidden.get("next"),
+        "button": squeeze(form.find("button").text),
     }
 
 
@@ -158,6 +178,32 @@ def expected_comment(comment, *, number=None, show_talk=False, next_url):
                     "button_class": button_class,
                 }
             )
+    speaker_forms = []
+    if comment.approved and not show_talk:
+        # Pin and Mark answered, with their undoing twins hidden until they apply.
+        for action, method, path, api, label, hidden in (
+            ("pin", "PUT", "pin", "pin", "Pin", comment.pinned),
+            ("unpin", "DELETE", "unpin", "pin", "Unpin", not comment.pinned),
+            ("answer", "PUT", "answered", "answered", "Mark answered", comment.answered),
+            ("unanswer", "DELETE", "unanswered", "answered", "Not answered", not comment.answered),
+        ):
+            speaker_forms.append(
+                {
+                    "action": action,
+                    "path": reverse(f"talks:comment_{path}", args=[comment.pk]),
+                    "method": method,
+                    "api_url": reverse(f"api:comment_{api}", args=[comment.pk]),
+                    "hidden": hidden,
+                    "fields": ["csrfmiddlewaretoken", "next"],
+                    "next": next_url,
+                    "button": f"{label} the comment by {name}",
+                }
+            )
+    here_query = next_url.partition("?")[2]
+    reply = None
+    if comment.approved and not show_talk:
+        query = f"{here_query}&" if here_query else ""
+        reply = (f"?{query}reply={comment.pk}#comment-form", f"Reply to {name}")
     created = comment.created_at.astimezone(datetime.timezone.utc)
     return {
         "id": f"comment-{comment.pk}",
@@ -174,6 +220,8 @@ def expected_comment(comment, *, number=None, show_talk=False, next_url):
         "body": squeeze(comment.body),
         "forms": forms,
         "error": not comment.approved,
+        "speaker_forms": speaker_forms,
+        "reply": reply,
     }
 
 
@@ -270,8 +318,8 @@ def test_a_visitor_sees_no_email_badge_or_button(client, talk, discussion):
 
     shown = [shown_comment(article) for article in articles(page)]
     published = [comment for comment in discussion if comment.approved]
-    assert [(c["id"], c["email"], c["badge"], c["forms"]) for c in shown] == [
-        (f"comment-{comment.pk}", None, None, []) for comment in published
+    assert [(c["id"], c["email"], c["badge"], c["forms"], c["speaker_forms"]) for c in shown] == [
+        (f"comment-{comment.pk}", None, None, [], []) for comment in published
     ]
 
 
@@ -282,12 +330,13 @@ def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discus
     browser.get(url)
     # The second request, whose comments come from the cache with this request's token.
     page = parse(browser.get(url))
-    waiting = [article for article in articles(page) if article.find("form")]
+    waiting = [article for article in articles(page) if article.find("form", data_moderate="PUT")]
     tokens = {token for article in waiting for token in csrf_tokens(article)}
     # One token for the whole page: every form carries the same one, and it is the session's.
     assert len(tokens) == 1
 
-    approve, delete = waiting[0].find_all("form"), waiting[1].find_all("form")[1]
+    approve = waiting[0].find_all("form", data_moderate="PUT")
+    delete = waiting[1].find("form", data_moderate="DELETE")
     for form in (approve[0], delete):
         fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
         response = browser.post(form.attrs["action"], fields)
@@ -302,7 +351,9 @@ def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discus
 def test_a_button_without_the_pages_token_is_refused(talk, john, discussion):
     browser = moderator(john)
     page = parse(browser.get(talk.get_absolute_url()))
-    form = next(article for article in articles(page) if article.find("form")).find("form")
+    form = next(a for a in articles(page) if a.find("form", data_moderate="PUT")).find(
+        "form", data_moderate="PUT"
+    )
 
     response = browser.post(form.attrs["action"], {"next": talk.get_absolute_url()})
 
