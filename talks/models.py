@@ -286,9 +286,11 @@ class Comment(models.Model):
             models.Index(
                 fields=["created_at"], condition=Q(approved=False), name="comment_pending_idx"
             ),
-            # A speaker's: WHERE NOT approved AND talk_author_id = … ORDER BY created_at.
+            # A speaker's: WHERE NOT approved AND talk_author_id = … ORDER BY created_at, id.
+            # With the id, a page of the queue's ids is read off this index alone
+            # (ModerationQueueView).
             models.Index(
-                fields=["talk_author", "created_at"],
+                fields=["talk_author", "created_at", "id"],
                 condition=Q(approved=False),
                 name="comment_pending_author_idx",
             ),
