@@ -104,4 +104,10 @@ def _instance_parts(instance, depth, seen):
         (name, tuple(_parts(other, depth + 1, seen) for other in queryset))
         for name, queryset in sorted(getattr(instance, "_prefetched_objects_cache", {}).items())
     )
-    return (instance._meta.label, fields, related, prefetched)
+    # Rows prefetched into a list of the instance's own (Prefetch(to_attr=...)).
+    attached = tuple(
+        (name, tuple(_parts(other, depth + 1, seen) for other in value))
+        for name, value in sorted(loaded.items())
+        if isinstance(value, list) and value and isinstance(value[0], Model)
+    )
+    return (instance._meta.label, fields, related, prefetched, attached)

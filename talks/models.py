@@ -146,8 +146,14 @@ class CommentQuerySet(models.QuerySet):
             self.filter(talk=talk, parent__isnull=True)
             .select_related("author")
             .order_by(*THREAD_ORDER)
+            # Into a list of each comment's (`shown_replies`): a prefetch into the related
+            # manager builds a queryset for every comment of the page, a third of its time.
             .prefetch_related(
-                Prefetch("replies", queryset=replies if moderator else replies.approved())
+                Prefetch(
+                    "replies",
+                    queryset=replies if moderator else replies.approved(),
+                    to_attr="shown_replies",
+                )
             )
         )
         return comments if moderator else comments.approved()
