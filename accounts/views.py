@@ -75,7 +75,12 @@ class ProfileView(PagedTalksMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.profile = get_object_or_404(User, username=kwargs["username"])
+        user = request.user
+        if user.is_authenticated and user.username == kwargs["username"]:
+            # A speaker's own profile: the user the session has just read, not read again.
+            self.profile = user
+        else:
+            self.profile = get_object_or_404(User, username=kwargs["username"])
 
     def get_queryset(self):
         return Talk.objects.by(self.profile)

@@ -11,8 +11,10 @@ from . import mail
 from .report import say
 
 ROOT = Path(__file__).resolve().parent.parent
-# The showcase talk's comments, published and waiting: the talk pages and /moderate/ show them.
-SHOWCASE_APPROVED, SHOWCASE_PENDING = 100, 500
+# The showcase talk's comments, published and waiting: the talk pages show them. Its speaker's
+# queue, which /moderate/ shows a page of, holds the showcase's waiting ones and more on their
+# other talks, SPEAKER_PENDING in all.
+SHOWCASE_APPROVED, SHOWCASE_PENDING, SPEAKER_PENDING = 100, 50, 500
 
 
 def bench_environment(database_url, static_root, port, smtp_port):
@@ -105,7 +107,8 @@ def build(url, counts, *, reuse):
     the static files: the seconds seed_demo took, or None when it did not run."""
     seed_seconds = None
     if reuse and database_exists(url):
-        say("Reusing the database from the last run (--reuse-db)")
+        say("Reusing the database from the last run (--reuse-db), migrated to this code")
+        manage("migrate", "--noinput", "-v0")
     else:
         create_database(url)
         manage("migrate", "--noinput", "-v0")
@@ -118,6 +121,7 @@ def build(url, counts, *, reuse):
             f"--comments={counts['comments']}",
             f"--showcase-approved={SHOWCASE_APPROVED}",
             f"--showcase-pending={SHOWCASE_PENDING}",
+            f"--speaker-pending={SPEAKER_PENDING - SHOWCASE_PENDING}",
         )
         seed_seconds = time.perf_counter() - start
         say(f"seed_demo took {seed_seconds:.1f} s")

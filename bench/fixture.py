@@ -3,7 +3,7 @@
 import contextlib
 from dataclasses import dataclass
 
-from .database import SHOWCASE_PENDING
+from .database import SHOWCASE_APPROVED, SHOWCASE_PENDING, SPEAKER_PENDING
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Fixture:
             "showcase_id": self.showcase_id,
             "speaker_username": self.speaker_username,
             "last_page": self.last_page,
+            "showcase_approved": SHOWCASE_APPROVED,
             "showcase_pending": SHOWCASE_PENDING,
+            "speaker_pending": SPEAKER_PENDING,
         }
 
 
@@ -55,7 +57,13 @@ def prepare_fixture(counts):
     speaker = showcase.author
     browser = Client()
     browser.force_login(speaker, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+    # One page first, as a browser would have seen before, for the CSRF cookie it then keeps
+    # sending: without it, every logged-in page would make and set a new one.
+    browser.get("/", HTTP_HOST="127.0.0.1")
+    cookie = "; ".join(
+        f"{name}={browser.cookies[name].value}"
+        for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
     # The approvals run on the speaker's other talks, not on the showcase the pages show.
     approval_talks = list(
         Talk.objects.filter(author=speaker)

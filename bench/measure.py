@@ -30,6 +30,8 @@ class Row:
     # Median server CPU time per request, this page's and the reference page's.
     cpu_ms: float | None = None
     reference_cpu_ms: float | None = None
+    # The most p99_ms may be as a multiple of p50_ms, when that is a target.
+    tail_limit: float | None = None
 
     @property
     def ratio(self):
@@ -114,6 +116,7 @@ class Measurer:
             queries=queries,
             rss_mb=self.server.worker_rss_mb(),
             target=page.target,
+            tail_limit=page.tail_limit,
             requests=sum(result.requests for result in slices),
             seconds=sum(result.seconds for result in slices),
             reference_rps=reference_rps,

@@ -4,15 +4,23 @@ Adding a page to the bench is one line in PAGES: its key (for --only and the res
 its path, which client asks for it (a visitor, its speaker logged in, or the API with the
 speaker's token) and, if it has one, its target share of the reference page's requests/s. Paths
 and labels may name the fixture's values in braces: {showcase_id}, {speaker_username},
-{last_page}, {showcase_pending}.
+{last_page}, {showcase_approved}, {showcase_pending}, {speaker_pending}.
 """
 
 from dataclasses import dataclass
 
 from .fixture import pending_comment_paths
 
-# Targets: requests/s as a share of the reference page's.
-PUBLIC_TARGET, TALK_TARGET = 0.7, 0.5
+# Targets: requests/s as a share of the reference page's; a moderator's pages show a form or two
+# per comment, hence the talk page's allowance.
+PUBLIC_TARGET, TALK_TARGET, MODERATOR_TARGET, API_TARGET = 0.7, 0.5, 0.5, 0.7
+SEARCH_TARGET = 0.5
+# Words of the demo data: one in the title and abstract of every fifteenth talk, one in the
+# showcase's title alone (seed_demo, talks/management/demo_data.py), whatever the stemming:
+# "keeping" would find every abstract with "keep" in it.
+COMMON_WORD, RARE_WORD = "django", "fast"
+# A write's slowest requests (p99) at most this many times its median (p50).
+API_TAIL_LIMIT = 5
 # The deepest page of the home page's listing the bench asks for.
 DEEP_PAGE = 1000
 
@@ -25,6 +33,8 @@ class Page:
     client: str = "visitor"
     target: float | None = None
     method: str = "GET"
+    # The most the p99 latency may be as a multiple of the p50, if that is a target too.
+    tail_limit: float | None = None
     # For a call that uses up what it asks for: a context manager of (fixture, count) giving
     # `count` paths, one per request, and clearing up the ones left after the measurement.
     fresh: object = None
@@ -38,6 +48,7 @@ class Page:
             paths=list(paths) if paths is not None else [self.path.format(**values)],
             headers=fixture.headers(self.client),
             target=self.target,
+            tail_limit=self.tail_limit,
         )
 
 
@@ -51,6 +62,7 @@ class Requests:
     paths: list
     headers: dict
     target: float | None = None
+    tail_limit: float | None = None
     body: bytes = b""
 
     def next_path(self):
@@ -66,17 +78,49 @@ PAGES = [
     Page("deep", "/?page={deep_page}", "/?page={deep_page}", target=PUBLIC_TARGET),
     Page("profile", "a speaker's profile", "/user/{speaker_username}/", target=PUBLIC_TARGET),
     Page("talk", "talk, 100 comments (visitor)", "/talk/{showcase_id}/", target=TALK_TARGET),
-    Page("talk_speaker", "talk, 100 comments (its speaker)", "/talk/{showcase_id}/", "speaker"),
-    Page("moderate", "/moderate/ ({showcase_pending} waiting)", "/moderate/", "speaker"),
+    Page("home_speaker", "/ (page 1, a speaker)", "/", "speaker", PUBLIC_TARGET),
+    Page(
+        "profile_speaker",
+        "a speaker's own profile",
+        "/user/{speaker_username}/",
+        "speaker",
+        PUBLIC_TARGET,
+    ),
+    Page(
+        "talk_speaker",
+        "talk, {showcase_approved} + {showcase_pending} waiting (its speaker)",
+        "/talk/{showcase_id}/",
+        "speaker",
+        MODERATOR_TARGET,
+    ),
+    Page(
+        "moderate",
+        "/moderate/ ({speaker_pending} waiting)",
+        "/moderate/",
+        "speaker",
+        MODERATOR_TARGET,
+    ),
     Page("feed", "Atom feed", "/feeds/talks/", target=PUBLIC_TARGET),
-    Page("search_common", "search, a common word", "/search/?q=django"),
-    Page("search_rare", "search, a rare word", "/search/?q=keeping"),
+    Page(
+        "search_common",
+        f"search, a common word ({COMMON_WORD})",
+        f"/search/?q={COMMON_WORD}",
+        target=SEARCH_TARGET,
+    ),
+    Page(
+        "search_rare",
+        f"search, a rare word ({RARE_WORD})",
+        f"/search/?q={RARE_WORD}",
+        target=SEARCH_TARGET,
+    ),
     Page(
         "api_approve",
         "API approve (PUT)",
         "",
         "api",
+        API_TARGET,
         method="PUT",
+        tail_limit=API_TAIL_LIMIT,
         fresh=pending_comment_paths,
     ),
 ]

@@ -15,6 +15,7 @@ from talks_site.email_addresses import validate_deliverable_email
 from .addresses import EmailAddress, TrustedAddress
 from .embeds import embed_for
 from .markdown import render_markdown
+from .paths import path_with_pk
 
 
 class TalkQuerySet(models.QuerySet):
@@ -147,8 +148,14 @@ class CommentQuerySet(models.QuerySet):
             self.filter(talk=talk, parent__isnull=True)
             .select_related("author")
             .order_by(*THREAD_ORDER)
+            # Into a list of each comment's (`shown_replies`): a prefetch into the related
+            # manager builds a queryset for every comment of the page, a third of its time.
             .prefetch_related(
-                Prefetch("replies", queryset=replies if moderator else replies.approved())
+                Prefetch(
+                    "replies",
+                    queryset=replies if moderator else replies.approved(),
+                    to_attr="shown_replies",
+                )
             )
         )
         return comments if moderator else comments.approved()
@@ -298,9 +305,11 @@ class Comment(models.Model):
             models.Index(
                 fields=["created_at"], condition=Q(approved=False), name="comment_pending_idx"
             ),
-            # A speaker's: WHERE NOT approved AND talk_author_id = … ORDER BY created_at.
+            # A speaker's: WHERE NOT approved AND talk_author_id = … ORDER BY created_at, id.
+            # With the id, a page of the queue's ids is read off this index alone
+            # (ModerationQueueView).
             models.Index(
-                fields=["talk_author", "created_at"],
+                fields=["talk_author", "created_at", "id"],
                 condition=Q(approved=False),
                 name="comment_pending_author_idx",
             ),
@@ -346,6 +355,21 @@ class Comment(models.Model):
     def get_absolute_url(self):
         """The comment's lasting link: it finds the page of its talk that shows it."""
         return reverse("talks:comment", args=[self.pk])
+
+    @property
+    def approve_path(self):
+        """Where the Approve button posts without JavaScript."""
+        return path_with_pk("talks:comment_approve", self.pk)
+
+    @property
+    def delete_path(self):
+        """Where the Delete button posts without JavaScript."""
+        return path_with_pk("talks:comment_delete", self.pk)
+
+    @property
+    def api_path(self):
+        """The comment in the JSON API, which both buttons call with JavaScript."""
+        return path_with_pk("api:comment", self.pk)
 
     @property
     def anchor(self):

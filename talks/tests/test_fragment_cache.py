@@ -128,12 +128,67 @@ def test_a_deleted_comment_leaves_the_cached_talk_page_at_once(client, talk, thr
     assert "Published already" not in text(client.get(f"/feeds/talk/{talk.pk}/comments/"))
 
 
-def test_the_talks_speaker_never_gets_a_readers_cached_copy(john_client, client, talk, thread):
-    response = john_client.get(talk.get_absolute_url())
+def test_the_talks_speaker_never_gets_a_readers_cached_copy(talk, thread, john):
+    assert "talks/_comment.html" not in templates(Client().get(talk.get_absolute_url()))
+    speaker = Client()
+    speaker.force_login(john)
+    response = speaker.get(talk.get_absolute_url())
 
     assert "talks/_comment.html" in templates(response)
     assert "Waiting for <strong>review</strong>" in text(response)
     assert "visitor@example.org" in text(response)
+
+
+def csrf_values(response):
+    marker = 'name="csrfmiddlewaretoken" value="'
+    return [part.split('"', 1)[0] for part in text(response).split(marker)[1:]]
+
+
+@pytest.mark.parametrize("path", ["talk", "/moderate/"])
+def test_a_moderators_second_request_is_cached_with_its_own_token(talk, thread, john, path):
+    speaker = Client()
+    speaker.force_login(john)
+    url = talk.get_absolute_url() if path == "talk" else path
+    first, second = speaker.get(url), speaker.get(url)
+
+    assert "talks/_comment.html" in templates(first)
+    assert "talks/_comment.html" not in templates(second)
+    # Every form of a page carries that request's one token, cached copy or not.
+    assert len(set(csrf_values(first))) == len(set(csrf_values(second))) == 1
+    assert csrf_values(first) != csrf_values(second)
+    assert text(second).replace(csrf_values(second)[0], "") == text(first).replace(
+        csrf_values(first)[0], ""
+    )
+
+
+def test_the_cache_never_holds_a_csrf_token(talk, thread, john, susan):
+    from django.core.cache import caches
+
+    tokens = set()
+    for user in (john, susan):
+        moderator = Client()
+        moderator.force_login(user)
+        for url in (talk.get_absolute_url(), "/moderate/", "/moderate/admin/"):
+            response = moderator.get(url)
+            if response.status_code == 200:
+                tokens.update(csrf_values(response))
+    # Every entry, as the local-memory backend keeps it: pickled.
+    stored = b"".join(caches["template_fragments"]._cache.values())
+
+    assert len(tokens) > 3
+    assert stored
+    assert not any(token.encode() in stored for token in tokens)
+
+
+def test_an_approval_shows_on_the_moderators_cached_pages_at_once(talk, thread, john):
+    speaker = Client()
+    speaker.force_login(john)
+    for url in (talk.get_absolute_url(), "/moderate/"):
+        speaker.get(url)
+    services.approve_comment(Comment.objects.get(pk=thread.pk))
+
+    assert "data-pending-label" not in text(speaker.get(talk.get_absolute_url()))
+    assert f'id="comment-{thread.pk}"' not in text(speaker.get("/moderate/"))
 
 
 def test_a_moderators_buttons_carry_the_token_of_their_own_request(
@@ -215,3 +270,22 @@ def test_one_speaker_shown_on_many_talks_is_in_the_digest(john):
     assert {id(talk.author) for talk in talks} == {id(john)}
     john.name = "Johnny"
     assert fingerprint(talks) != before
+
+
+def test_forms_outside_a_request_are_rendered_and_not_cached():
+    from django.core.cache import caches
+    from django.template import Context, Template
+
+    fragment = Template(
+        "{% load fragments %}{% cache_forms f 1 %}<b>{% csrf_token %}</b>{% endcache_forms %}"
+    )
+
+    assert fragment.render(Context({})) == "<b></b>"
+    assert caches["template_fragments"]._cache == {}
+
+
+def test_a_fragment_with_forms_needs_a_name_and_what_it_varies_on():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="takes a name and what it varies on"):
+        Template("{% load fragments %}{% cache_forms f %}{% endcache_forms %}")

@@ -113,6 +113,10 @@ PAGES = [
     Page("timeline", "speaker", "/", 4, shows="talks"),
     # The speaker, then one page of their talks.
     Page("profile", "visitor", "/user/grace/", 2, shows="talks"),
+    # The speaker's own: the session's user is the profile's, then the talks and the count.
+    Page("profile", "speaker", "/user/grace/", 4, shows="talks"),
+    # Someone else's: that speaker is read by name.
+    Page("profile", "admin", "/user/grace/", 5, shows="talks"),
     # The talk with its speaker, one page of top-level comments with their authors, then
     # their replies with theirs.
     Page("talk page", "visitor", talk_page, 3, shows="comments_page"),
@@ -122,6 +126,10 @@ PAGES = [
     # One page of waiting comments with their talks and authors, then their count.
     Page("moderation queue", "speaker", "/moderate/", 4, shows="comments_page"),
     Page("moderation queue", "admin", "/moderate/admin/", 4, shows="comments_page"),
+    # The matching talks with their speakers, ranked, in one query: a word of every talk, and
+    # a word of one.
+    Page("search, a common word", "visitor", "/search/?q=talk", 1, shows="talks"),
+    Page("search, a rare word", "visitor", "/search/?q=showcase", 1, shows="talks"),
     Page("Atom feed", "visitor", "/feeds/talks/", 1),
     Page("speaker's feed", "visitor", "/feeds/user/grace/", 2),
     Page("comment feed", "visitor", lambda site: f"/feeds/talk/{site.showcase.pk}/comments/", 2),

@@ -21,13 +21,14 @@ def seed(*args):
     return out.getvalue()
 
 
-def bench_seed(talks=300, comments=3000):
+def bench_seed(talks=300, comments=3000, *more):
     return seed(
         "--speakers=20",
         f"--talks={talks}",
         f"--comments={comments}",
         "--showcase-approved=40",
         "--showcase-pending=25",
+        *more,
     )
 
 
@@ -57,6 +58,28 @@ def test_the_showcase_speakers_queue_holds_exactly_the_showcases_waiting_comment
     assert queue.count() == 25
     assert set(queue.values_list("talk", flat=True)) == {seeded.pk}
     assert seeded.author.is_staff is False
+
+
+def test_the_showcases_waiting_comments_are_spread_among_its_published_ones(seeded):
+    states = list(seeded.comments.order_by("created_at", "id").values_list("approved", flat=True))
+
+    # 25 waiting among 65: never two in a row, half of them in each half.
+    assert states.count(False) == 25
+    assert "FF" not in "".join("T" if state else "F" for state in states)
+    assert states[:32].count(False) in (12, 13)
+
+
+def test_the_speakers_queue_may_hold_more_waiting_on_their_other_talks(db):
+    out = bench_seed(300, 3000, "--speaker-pending=30")
+    showcase = Talk.objects.select_related("author").get(title=SHOWCASE_TITLE)
+    queue = Comment.objects.pending_for(showcase.author)
+    others = queue.exclude(talk=showcase)
+
+    assert (queue.count(), others.count(), Comment.objects.count()) == (55, 30, 3000)
+    # Dealt in turn over her 15 other talks.
+    assert others.values("talk").distinct().count() == 15
+    assert others.filter(talk__author=showcase.author).count() == 30
+    assert "30 more wait on grace's other talks." in out
 
 
 def test_the_other_comments_are_spread_over_the_other_talks_some_waiting(seeded):
@@ -112,7 +135,9 @@ def test_rows_go_in_bulk_whatever_their_number(db):
     [
         (["--speakers=0"], "--speakers must be at least 1"),
         (["--pending=1.5"], "--pending between 0 and 1"),
-        (["--comments=10"], "--comments must count the showcase talk's comments too"),
+        (["--comments=10"], "--comments must count the showcase talk's and --speaker-pending's"),
+        (["--comments=20", "--speaker-pending=10"], "must count the showcase talk's and"),
+        (["--speaker-pending=-1"], "the other counts at least 0"),
         (["--talks=1", "--comments=100"], "need at least 2 talks"),
     ],
 )

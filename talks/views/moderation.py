@@ -28,8 +28,14 @@ class ModerationQueueView(LoginRequiredMixin, TemplateView):
         return Comment.objects.pending_for(self.request.user)
 
     def get_context_data(self, **kwargs):
+        # The page's ids first: joined to the comments' talks and authors, PostgreSQL would
+        # walk every speaker's waiting comments oldest first (comment_pending_idx) instead of
+        # this speaker's own index: 650 ms against 2 ms with the bench's 500 waiting.
         page = paginate(
-            self.get_queryset(), self.request.GET.get("page"), settings.COMMENTS_PER_PAGE
+            self.get_queryset(),
+            self.request.GET.get("page"),
+            settings.COMMENTS_PER_PAGE,
+            ids_first=True,
         )
         return super().get_context_data(
             heading=self.heading,

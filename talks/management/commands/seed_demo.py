@@ -137,7 +137,13 @@ class Command(BaseCommand):
             "--showcase-pending",
             type=int,
             default=3,
-            help="Comments waiting on the showcase talk: its speaker's whole moderation queue.",
+            help="Comments waiting on the showcase talk, spread among its published ones.",
+        )
+        parser.add_argument(
+            "--speaker-pending",
+            type=int,
+            default=0,
+            help="Comments waiting on the showcase speaker's other talks, the rest of their queue.",
         )
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if the database holds talks."
@@ -152,28 +158,44 @@ class Command(BaseCommand):
             return
         speakers, talks, comments = (options[name] for name in ("speakers", "talks", "comments"))
         showcase = (options["showcase_approved"], options["showcase_pending"]) if talks else (0, 0)
-        if speakers < 1 or min(talks, comments, *showcase) < 0 or not 0 <= options["pending"] <= 1:
+        speaker_pending = options["speaker_pending"]
+        if (
+            speakers < 1
+            or min(talks, comments, speaker_pending, *showcase) < 0
+            or not 0 <= options["pending"] <= 1
+        ):
             raise CommandError(
                 "--speakers must be at least 1, the other counts at least 0, "
                 "and --pending between 0 and 1."
             )
-        if comments < sum(showcase):
-            raise CommandError("--comments must count the showcase talk's comments too.")
+        if comments < sum(showcase) + speaker_pending:
+            raise CommandError(
+                "--comments must count the showcase talk's and --speaker-pending's comments too."
+            )
         if comments > sum(showcase) and talks < 2:
             raise CommandError("Comments besides the showcase's need at least 2 talks.")
         rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
         # The search index is built once at the end, not by a trigger per inserted row.
         with transaction.atomic(), search_index.bulk_load():
             users = self.create_speakers(speakers)
-            # The showcase speaker's queue holds only the showcase's pending comments.
+            # The showcase speaker's queue holds the showcase's pending comments and
+            # --speaker-pending's, no others.
             host = users[1] if len(users) > 1 else users[0]
             rows = self.create_talks(rng, users, max(talks - 1, 0))
             showcase_talk = self.create_showcase(rng, host, users, *showcase) if talks else None
             if showcase_talk:
                 self.create_conversation(showcase_talk, host)
             regular = self.create_trusted_commenter(showcase_talk) if showcase_talk else None
+            if speaker_pending and not any(author == host.pk for _, author in rows):
+                raise CommandError("--speaker-pending needs talks by the showcase speaker.")
+            self.create_speaker_queue(rng, rows, users, speaker_pending, host)
             self.create_comments(
-                rng, rows, users, comments - sum(showcase), options["pending"], host
+                rng,
+                rows,
+                users,
+                comments - sum(showcase) - speaker_pending,
+                options["pending"],
+                host,
             )
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum would do soon: statistics for the planner, and the visibility map
@@ -193,6 +215,8 @@ class Command(BaseCommand):
             )
         if regular:
             self.stdout.write(f"{host.username} trusts {regular}, whose address is confirmed.")
+        if speaker_pending:
+            self.stdout.write(f"{speaker_pending} more wait on {host.username}'s other talks.")
 
     def create_speakers(self, count):
         # Hashing is slow on purpose, so every demo speaker shares one hash.
@@ -269,8 +293,10 @@ class Command(BaseCommand):
             date=datetime.date.today(),
         )
         start = timezone.now() - datetime.timedelta(days=2)
-        # Waiting comments are the newest: they came in since the speaker last looked.
-        states = [True] * approved + [False] * pending
+        # The waiting ones spread evenly among the published, as when a speaker approves a few
+        # at a time: any page of the talk shows both kinds to its speaker.
+        total = approved + pending
+        states = [(n + 1) * pending // total == n * pending // total for n in range(total)]
         self.insert_comments(
             rng,
             (CommentTarget(talk.pk, host.pk, state) for state in states),
@@ -300,6 +326,19 @@ class Command(BaseCommand):
         waiting = talk.comments.pending().order_by("created_at", "id").first()
         if waiting is not None:
             Comment.objects.filter(pk=waiting.pk).update(parent=question)
+
+    def create_speaker_queue(self, rng, talks, users, count, host):
+        """`count` comments waiting on the host's talks other than the showcase, newest last."""
+        if not count:
+            return
+        own = [talk_id for talk_id, author_id in talks if author_id == host.pk]
+        self.insert_comments(
+            rng,
+            (CommentTarget(own[n % len(own)], host.pk, False) for n in range(count)),
+            users,
+            start=timezone.now() - datetime.timedelta(days=1),
+            step=datetime.timedelta(seconds=30),
+        )
 
     def create_trusted_commenter(self, talk):
         """A regular of the showcase talk: address confirmed, trusted by its speaker."""

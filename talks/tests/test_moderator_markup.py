@@ -1,0 +1,376 @@
+"""What a moderator's pages show of each comment, element by element.
+
+The speaker's talk page and /moderate/ show each comment with its author's email, its badge and
+its Approve and Delete forms: these tests read every comment back out of the HTML, compare it with
+what the comment's data says must be shown, and press the buttons as a browser would, with the
+page's own CSRF token.
+"""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_comment, make_talk, make_user
+from talks.models import Comment
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class Element:
+    def __init__(self, tag, attrs, parent=None):
+        # A bare attribute (`hidden`) has the value None: "" here, as in the DOM.
+        self.tag, self.parent, self.children = tag, parent, []
+        self.attrs = {name: value or "" for name, value in attrs}
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag=None, **attrs):
+        return [
+            element
+            for element in self.iter()
+            if (tag is None or element.tag == tag)
+            and all(element.attrs.get(name.replace("_", "-")) == v for name, v in attrs.items())
+        ]
+
+    def find(self, tag=None, **attrs):
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+    @property
+    def text(self):
+        return "".join(child if isinstance(child, str) else child.text for child in self.children)
+
+    def has(self, attribute):
+        return attribute in self.attrs
+
+
+class TreeBuilder(HTMLParser):
+    """The page as a tree of Elements (the standard library parses; this only nests)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Element("document", {})
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, attrs, self.current)
+        self.current.children.append(element)
+        if tag not in VOID:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Element(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        element = self.current
+        while element is not self.root and element.tag != tag:
+            element = element.parent
+        if element is not self.root:
+            self.current = element.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(response):
+    builder = TreeBuilder()
+    builder.feed(response.content.decode())
+    return builder.root
+
+
+def squeeze(text):
+    return " ".join(text.split())
+
+
+def shown_comment(article):
+    """Everything the page shows of one comment, as plain values."""
+    header = article.find("header")
+    number = header.find("a", **{"class": "comment-number"})
+    name = header.find("span", **{"class": "fw-semibold text-body"})
+    name_link = name.find("a")
+    email = header.find("a", **{"class": "comment-email"})
+    time = header.find("time")
+    talk_link = next(
+        (span.find("a") for span in header.find_all("span") if span.text.startswith("on ")), None
+    )
+    badge = header.find("span", data_pending_label="")
+    forms, speaker_forms = [], []
+    for form in article.find_all("form"):
+        if form.has("data-speaker-action"):
+            speaker_forms.append(shown_speaker_form(form))
+            continue
+        hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+        forms.append(
+            {
+                "method": form.attrs.get("method"),
+                "action": form.attrs.get("action"),
+                "moderate": form.attrs.get("data-moderate"),
+                "api_url": form.attrs.get("data-api-url"),
+                "fields": sorted(hidden),
+                "next": hidden.get("next"),
+                "button": squeeze(form.find("button").text),
+                "button_class": form.find("button").attrs.get("class"),
+            }
+        )
+    error = article.find("p", data_moderation_error="")
+    reply = article.find("a", **{"class": "btn btn-sm btn-link px-0"})
+    return {
+        "id": article.attrs["id"],
+        "label": article.attrs["aria-label"],
+        "number": (number.attrs["href"], number.text) if number else None,
+        "name": squeeze(name.text),
+        "profile": name_link.attrs["href"] if name_link else None,
+        "email": (email.attrs["href"], email.text) if email else None,
+        "time": (time.attrs["datetime"], time.attrs["data-style"]),
+        "talk": (talk_link.attrs["href"], talk_link.text) if talk_link else None,
+        "badge": squeeze(badge.text) if badge else None,
+        "body": squeeze(article.find("div", **{"class": "comment-body"}).text),
+        "forms": forms,
+        "error": error is not None and error.has("hidden") and error.attrs.get("role") == "alert",
+        "speaker_forms": speaker_forms,
+        "reply": (reply.attrs["href"], squeeze(reply.text)) if reply else None,
+    }
+
+
+def shown_speaker_form(form):
+    hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+    return {
+        "action": form.attrs["data-speaker-action"],
+        "path": form.attrs["action"],
+        "method": form.attrs["data-method"],
+        "api_url": form.attrs["data-api-url"],
+        "hidden": form.has("hidden"),
+        "fields": sorted(hidden),
+        "next": hidden.get("next"),
+        "button": squeeze(form.find("button").text),
+    }
+
+
+def csrf_tokens(article):
+    return [i.attrs["value"] for i in article.find_all("input", name="csrfmiddlewaretoken")]
+
+
+def expected_comment(comment, *, number=None, show_talk=False, next_url):
+    """What a moderator must see of `comment`: the same whichever page shows it."""
+    name = comment.author.display_name if comment.author_id else comment.author_name
+    forms = []
+    if not comment.approved:
+        for action, method, label, button_class in (
+            ("approve", "PUT", "Approve", "btn btn-sm btn-success"),
+            ("delete", "DELETE", "Delete", "btn btn-sm btn-outline-danger"),
+        ):
+            forms.append(
+                {
+                    "method": "post",
+                    "action": reverse(f"talks:comment_{action}", args=[comment.pk]),
+                    "moderate": method,
+                    "api_url": reverse("api:comment", args=[comment.pk]),
+                    "fields": ["csrfmiddlewaretoken", "next"],
+                    "next": next_url,
+                    "button": f"{label} the comment by {name}",
+                    "button_class": button_class,
+                }
+            )
+        if not comment.author_id:
+            # Approve and trust: a plain form, between the two the page's script drives.
+            forms.insert(
+                1,
+                {
+                    "method": "post",
+                    "action": reverse("talks:comment_trust", args=[comment.pk]),
+                    "moderate": None,
+                    "api_url": None,
+                    "fields": ["csrfmiddlewaretoken", "next"],
+                    "next": next_url,
+                    "button": f"Approve and trust {comment.author_email}",
+                    "button_class": "btn btn-sm btn-outline-success",
+                },
+            )
+    speaker_forms = []
+    if comment.approved and not show_talk:
+        # Pin and Mark answered, with their undoing twins hidden until they apply.
+        for action, method, path, api, label, hidden in (
+            ("pin", "PUT", "pin", "pin", "Pin", comment.pinned),
+            ("unpin", "DELETE", "unpin", "pin", "Unpin", not comment.pinned),
+            ("answer", "PUT", "answered", "answered", "Mark answered", comment.answered),
+            ("unanswer", "DELETE", "unanswered", "answered", "Not answered", not comment.answered),
+        ):
+            speaker_forms.append(
+                {
+                    "action": action,
+                    "path": reverse(f"talks:comment_{path}", args=[comment.pk]),
+                    "method": method,
+                    "api_url": reverse(f"api:comment_{api}", args=[comment.pk]),
+                    "hidden": hidden,
+                    "fields": ["csrfmiddlewaretoken", "next"],
+                    "next": next_url,
+                    "button": f"{label} the comment by {name}",
+                }
+            )
+    here_query = next_url.partition("?")[2]
+    reply = None
+    if comment.approved and not show_talk:
+        query = f"{here_query}&" if here_query else ""
+        reply = (f"?{query}reply={comment.pk}#comment-form", f"Reply to {name}")
+    created = comment.created_at.astimezone(datetime.timezone.utc)
+    return {
+        "id": f"comment-{comment.pk}",
+        "label": f"Comment #{number} by {name}" if number else f"Comment by {name}",
+        "number": (f"#comment-{comment.pk}", f"#{number}") if number else None,
+        "name": name,
+        "profile": comment.author.get_absolute_url() if comment.author_id else None,
+        "email": None
+        if comment.author_id
+        else (f"mailto:{comment.author_email}", comment.author_email),
+        "time": (created.isoformat(timespec="seconds"), "relative"),
+        "talk": (comment.talk.get_absolute_url(), comment.talk.title) if show_talk else None,
+        "badge": None if comment.approved else "Waiting for approval",
+        "body": squeeze(comment.body),
+        "forms": forms,
+        "error": not comment.approved,
+        "speaker_forms": speaker_forms,
+        "reply": reply,
+    }
+
+
+def articles(page):
+    return page.find_all("article", data_comment="")
+
+
+def badges(page):
+    return {
+        badge.attrs["data-pending-count"]: badge.text
+        for badge in page.find_all("span")
+        if badge.has("data-pending-count")
+    }
+
+
+@pytest.fixture
+def discussion(talk, john, david):
+    """john's talk: visitors' and users' comments, published and waiting, with names that need
+    escaping; a waiting comment on david's talk that john's pages must not show."""
+    start = timezone.now() - datetime.timedelta(hours=1)
+    comments = []
+    rows = [
+        ({"author_name": "Ada <b>", "author_email": "ada@example.org"}, True),
+        ({"author": david}, True),
+        ({"author_name": 'Pat "Q" O\'Neil', "author_email": "pat+q@example.org"}, False),
+        ({"author": make_user("erin", name="Erin & Co")}, False),
+        ({"author_name": "Sam", "author_email": "sam@example.org"}, True),
+        ({"author_name": "Lee", "author_email": "lee@example.org"}, False),
+    ]
+    for n, (who, approved) in enumerate(rows):
+        comment = make_comment(talk, approved=approved, body=f"Point {n} & more", **who)
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=start + datetime.timedelta(minutes=n)
+        )
+        comments.append(Comment.objects.select_related("talk", "author").get(pk=comment.pk))
+    make_comment(make_talk(david, title="David's talk"), approved=False)
+    return comments
+
+
+def moderator(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_the_speakers_talk_page_shows_every_comment_with_its_email_badge_and_buttons(
+    talk, john, discussion
+):
+    page = parse(moderator(john).get(talk.get_absolute_url()))
+
+    shown = [shown_comment(article) for article in articles(page)]
+    assert shown == [
+        expected_comment(comment, number=n, next_url=talk.get_absolute_url())
+        for n, comment in enumerate(discussion, start=1)
+    ]
+    assert badges(page) == {"mine": "3"}
+
+
+def test_the_speakers_later_talk_page_sends_the_buttons_back_to_it(
+    talk, john, discussion, settings
+):
+    settings.COMMENTS_PER_PAGE = 4
+    here = f"{talk.get_absolute_url()}?page=2"
+    page = parse(moderator(john).get(here))
+
+    shown = [shown_comment(article) for article in articles(page)]
+    assert shown == [
+        expected_comment(comment, number=n, next_url=here)
+        for n, comment in enumerate(discussion[4:], start=5)
+    ]
+
+
+def test_moderate_shows_the_waiting_comments_with_their_talks_and_buttons(talk, john, discussion):
+    page = parse(moderator(john).get("/moderate/?page=1"))
+
+    shown = [shown_comment(article) for article in articles(page)]
+    waiting = [comment for comment in discussion if not comment.approved]
+    assert shown == [
+        expected_comment(comment, show_talk=True, next_url="/moderate/?page=1")
+        for comment in waiting
+    ]
+    assert badges(page) == {"mine": "3"}
+
+
+def test_the_admin_queue_shows_both_badges_and_every_waiting_comment(susan, discussion):
+    page = parse(moderator(susan).get("/moderate/admin/"))
+
+    assert len(articles(page)) == 4
+    assert badges(page) == {"mine": "0", "all": "4"}
+
+
+def test_a_visitor_sees_no_email_badge_or_button(client, talk, discussion):
+    page = parse(client.get(talk.get_absolute_url()))
+
+    shown = [shown_comment(article) for article in articles(page)]
+    published = [comment for comment in discussion if comment.approved]
+    assert [(c["id"], c["email"], c["badge"], c["forms"], c["speaker_forms"]) for c in shown] == [
+        (f"comment-{comment.pk}", None, None, [], []) for comment in published
+    ]
+
+
+@pytest.mark.parametrize("path", ["talk", "/moderate/"])
+def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discussion, path):
+    browser = moderator(john)
+    url = talk.get_absolute_url() if path == "talk" else path
+    browser.get(url)
+    # The second request, whose comments come from the cache with this request's token.
+    page = parse(browser.get(url))
+    waiting = [article for article in articles(page) if article.find("form", data_moderate="PUT")]
+    tokens = {token for article in waiting for token in csrf_tokens(article)}
+    # One token for the whole page: every form carries the same one, and it is the session's.
+    assert len(tokens) == 1
+
+    approve = waiting[0].find_all("form", data_moderate="PUT")
+    delete = waiting[1].find("form", data_moderate="DELETE")
+    for form in (approve[0], delete):
+        fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+        response = browser.post(form.attrs["action"], fields)
+        assert response.status_code == 302
+        assert response["Location"] == url
+
+    first, second = (Comment.objects.filter(pk=int(a.attrs["id"][8:])) for a in waiting[:2])
+    assert first.get().approved is True
+    assert not second.exists()
+
+
+def test_a_button_without_the_pages_token_is_refused(talk, john, discussion):
+    browser = moderator(john)
+    page = parse(browser.get(talk.get_absolute_url()))
+    form = next(a for a in articles(page) if a.find("form", data_moderate="PUT")).find(
+        "form", data_moderate="PUT"
+    )
+
+    response = browser.post(form.attrs["action"], {"next": talk.get_absolute_url()})
+
+    assert response.status_code == 403
+    assert Comment.objects.filter(pk=int(form.attrs["action"].split("/")[2]), approved=False)
