@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -28,5 +30,10 @@ class LoginForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "location", "bio"]
+        fields = ["name", "location", "bio", "language"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Blank: no choice made, the emails are written in settings.LANGUAGE_CODE.
+        self.fields["language"].choices = [("", _("Site default")), *settings.LANGUAGES]

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.http import http_date
@@ -57,7 +58,9 @@ class CachedFeed(Feed):
             raise Http404("Feed object does not exist.") from None
         # Feed's own dispatch between items() and items(obj).
         items = list(self._get_dynamic_attr("items", obj))
-        key = f"feed.{type(self).__qualname__}.{fingerprint(obj, items)}"
+        # Feeds' titles are written in the reader's language: one copy per language.
+        language = translation.get_language()
+        key = f"feed.{type(self).__qualname__}.{language}.{fingerprint(obj, items)}"
         cached = fragment_cache().get(key)
         if cached is None:
             # A copy per request (the view instance is shared by threads) whose `items` are the

@@ -74,10 +74,11 @@ class CommentForm(forms.ModelForm):
             "notify": "Every email has a link to stop them.",
         }
 
-    def __init__(self, *args, talk, user, **kwargs):
+    def __init__(self, *args, talk, user, language=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.talk = talk
         self.user = user
+        self.language = language
         self.fields["body"].widget.attrs["data-preview-source"] = ""
         if user.is_authenticated:
             for name in ("author_name", "author_email", "notify", "website"):
@@ -114,6 +115,7 @@ class CommentForm(forms.ModelForm):
             author_name=data.get("author_name", ""),
             author_email=data.get("author_email", ""),
             notify=data.get("notify", False),
+            language=self.language,
         )
 
 

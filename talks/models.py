@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .embeds import embed_for
 from .markdown import render_markdown
@@ -33,22 +34,25 @@ class Talk(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        verbose_name=_("author"),
         related_name="talks",
         db_index=False,  # talk_author_timeline_idx starts with author
     )
-    title = models.CharField(max_length=128)
-    description = models.TextField(blank=True)
-    slides_url = models.CharField("slides", max_length=500, blank=True)
-    video_url = models.CharField("video", max_length=500, blank=True)
-    venue = models.CharField(max_length=128)
-    venue_url = models.URLField("venue URL", max_length=200, blank=True)
-    date = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    title = models.CharField(_("title"), max_length=128)
+    description = models.TextField(_("description"), blank=True)
+    slides_url = models.CharField(_("slides"), max_length=500, blank=True)
+    video_url = models.CharField(_("video"), max_length=500, blank=True)
+    venue = models.CharField(_("venue"), max_length=128)
+    venue_url = models.URLField(_("venue URL"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TalkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
         indexes = [
             # The home page timeline: ORDER BY date DESC, id DESC.
             models.Index(fields=["-date", "-id"], name="talk_timeline_idx"),
@@ -134,16 +138,18 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Recipient(NamedTuple):
-    """Someone to email: an address and the name to greet them by."""
+    """Someone to email: an address, the name to greet them by, the language to write in."""
 
     address: str
     name: str
+    language: str
 
 
 class Comment(models.Model):
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
+        verbose_name=_("talk"),
         related_name="comments",
         db_index=False,  # comment_thread_idx starts with talk
     )
@@ -153,6 +159,7 @@ class Comment(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        verbose_name=_("author"),
         related_name="comments",
     )
     # The talk's author, copied from the talk on save (and kept in step by Talk.save): a
@@ -161,22 +168,33 @@ class Comment(models.Model):
     talk_author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
+        verbose_name=_("talk's author"),
         related_name="+",
         editable=False,
         db_index=False,  # comment_pending_author_idx covers the lookups
     )
-    author_name = models.CharField("name", max_length=64, blank=True)
-    author_email = models.EmailField("email", max_length=64, blank=True)
-    body = models.TextField()
+    author_name = models.CharField(_("name"), max_length=64, blank=True)
+    author_email = models.EmailField(_("email"), max_length=64, blank=True)
+    body = models.TextField(_("comment"))
     # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
     body_html = models.TextField(editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    notify = models.BooleanField("notify me of new comments", default=True)
-    approved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    notify = models.BooleanField(_("notify me of new comments"), default=True)
+    approved = models.BooleanField(_("approved"), default=False)
+    # The page's language when the comment was posted: a visitor's emails are written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written in bulk, by SQL, get it too
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # A talk page: WHERE talk_id = … [AND approved] ORDER BY created_at.
             models.Index(fields=["talk", "approved", "created_at"], name="comment_thread_idx"),
@@ -253,7 +271,9 @@ class Comment(models.Model):
         if not self.approved:
             if self.email.lower() == talk_author.email.lower():
                 return []
-            return [Recipient(talk_author.email, talk_author.display_name)]
+            return [
+                Recipient(talk_author.email, talk_author.display_name, talk_author.email_language)
+            ]
         told = {talk_author.email.lower(): None, self.email.lower(): None}
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
@@ -261,14 +281,22 @@ class Comment(models.Model):
             .exclude(pk=self.pk)
             .order_by("created_at", "id")
             .values_list(
-                "author_email", "author_name", "author__email", "author__name", "author__username"
+                "author_email",
+                "author_name",
+                "language",
+                "author__email",
+                "author__name",
+                "author__username",
+                "author__language",
             )
         )
-        for visitor_email, visitor_name, user_email, user_name, username in rows:
+        for row in rows:
+            visitor_email, visitor_name, language, user_email, user_name, username, chosen = row
             address = user_email or visitor_email
             if address.lower() not in told:
                 name = (user_name or username) if user_email else visitor_name
-                told[address.lower()] = Recipient(address, name)
+                # A user's own choice, else the language they commented in.
+                told[address.lower()] = Recipient(address, name, chosen or language)
         return [recipient for recipient in told.values() if recipient is not None]
 
 
@@ -287,30 +315,40 @@ class OutboxEmail(models.Model):
     """A notification waiting to be sent (or sent): one pending per address and talk."""
 
     class Kind(models.TextChoices):
-        MODERATION = "moderation", "comments waiting for moderation"
-        NEW_COMMENTS = "new_comments", "new comments"
+        MODERATION = "moderation", _("comments waiting for moderation")
+        NEW_COMMENTS = "new_comments", _("new comments")
 
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
+        verbose_name=_("talk"),
         related_name="+",
         db_index=False,  # outbox_talk_idx and the pending constraint cover the lookups by talk
     )
     # Lower-cased, so that the pending constraint holds case-blind.
-    address = models.EmailField(max_length=254)
-    name = models.CharField(max_length=150, blank=True)
-    kind = models.CharField(max_length=16, choices=Kind)
+    address = models.EmailField(_("address"), max_length=254)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    # The recipient's language, worked out when the row is made: the email is written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written in bulk, by SQL, get it too
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     # The comments this email tells of; more join it until it is sent.
-    comments = models.ManyToManyField(Comment, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    comments = models.ManyToManyField(Comment, verbose_name=_("comments"), related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "outbox email"
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox emails")
         constraints = [
             # A second comment before the flush joins the pending email instead of adding one;
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.

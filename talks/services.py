@@ -4,7 +4,9 @@ Each runs in a transaction, so the notification rows that the comment's post_sav
 stored (or dropped) together with the comment itself.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Comment
 
@@ -14,16 +16,24 @@ class CommentStateError(Exception):
 
 
 @transaction.atomic
-def create_comment(*, talk, body, user=None, author_name="", author_email="", notify=True):
+def create_comment(
+    *, talk, body, user=None, author_name="", author_email="", notify=True, language=None
+):
     """Store a comment: a logged-in user's is published at once, a visitor's waits for review.
+
+    `language` is the page's, in which the emails to a visitor commenter are then written.
 
     A user's comment subscribes their account to the talk (notify keeps its default, on);
     the unsubscribe link in the emails turns that off as it does a visitor's box.
     """
+    language = language or settings.LANGUAGE_CODE
     if user is not None and user.is_authenticated:
-        return Comment.objects.create(talk=talk, author=user, body=body, approved=True)
+        return Comment.objects.create(
+            talk=talk, author=user, body=body, language=language, approved=True
+        )
     return Comment.objects.create(
         talk=talk,
+        language=language,
         author_name=author_name,
         author_email=author_email,
         body=body,
@@ -46,7 +56,7 @@ def _lock_state(comment):
 def approve_comment(comment):
     """Publish a waiting comment; the row lock makes two moderators' clicks publish it once."""
     if _lock_state(comment):
-        raise CommentStateError("This comment is already approved.")
+        raise CommentStateError(_("This comment is already approved."))
     comment.approve()
     return comment
 
@@ -55,5 +65,5 @@ def approve_comment(comment):
 def delete_comment(comment):
     """Delete a comment still waiting for review; published ones are removed in the admin."""
     if _lock_state(comment):
-        raise CommentStateError("An approved comment cannot be deleted here.")
+        raise CommentStateError(_("An approved comment cannot be deleted here."))
     comment.delete()

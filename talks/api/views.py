@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate as check_password
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,7 +23,10 @@ from .errors import ApiError, answers_errors_as_json
 class ApiView(View):
     def http_method_not_allowed(self, request, *args, **kwargs):
         allowed = ", ".join(self._allowed_methods())
-        message = f"{request.method} is not allowed here; use {allowed}."
+        message = _("%(method)s is not allowed here; use %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
         raise ApiError(405, message, {"Allow": allowed})
 
 
@@ -35,9 +39,9 @@ class CommentView(ApiView):
         user = auth.authenticate(request, auth.read_json(request))
         comment = Comment.objects.select_related("talk").filter(pk=pk).first()
         if comment is None:
-            raise ApiError(404, f"There is no comment {pk}.")
+            raise ApiError(404, _("There is no comment %(id)s.") % {"id": pk})
         if not comment.talk.can_be_managed_by(user):
-            raise ApiError(403, "Only the talk's author or an admin may moderate this comment.")
+            raise ApiError(403, _("Only the talk's author or an admin may moderate this comment."))
         return comment, user
 
     def put(self, request, pk):
@@ -56,7 +60,7 @@ class CommentView(ApiView):
         except services.CommentStateError as error:
             raise ApiError(400, str(error)) from None
         except Comment.DoesNotExist:
-            raise ApiError(404, f"There is no comment {comment.pk}.") from None
+            raise ApiError(404, _("There is no comment %(id)s.") % {"id": comment.pk}) from None
 
     def done(self, user):
         # The moderator's new queue sizes, so a page can update its badges without reloading.
@@ -78,7 +82,7 @@ class TokenView(ApiView):
     def post(self, request):
         body = auth.read_json(request) or {}
         if not all(isinstance(body.get(name), str) for name in ("email", "password")):
-            raise ApiError(400, 'Send {"email": "...", "password": "..."} as JSON.')
+            raise ApiError(400, _('Send {"email": "...", "password": "..."} as JSON.'))
         form = TokenRequestForm(body)
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
@@ -92,9 +96,9 @@ class TokenView(ApiView):
             # Answer the lockout here, in JSON; left set, the flag makes axes' middleware
             # replace this response with its HTML lockout page.
             request.axes_locked_out = False
-            raise ApiError(429, "Too many failed attempts: this account is locked for a while.")
+            raise ApiError(429, _("Too many failed attempts: this account is locked for a while."))
         if user is None:
-            raise ApiError(401, "Wrong email or password.", auth.UNAUTHORIZED_HEADERS)
+            raise ApiError(401, _("Wrong email or password."), auth.UNAUTHORIZED_HEADERS)
         return JsonResponse(
             {"token": auth.issue_token(user), "expires_in": settings.API_TOKEN_MAX_AGE}
         )
@@ -103,4 +107,4 @@ class TokenView(ApiView):
 @csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any other address under the API."""
-    return json_error(404, f"There is no API endpoint at {request.path}.")
+    return json_error(404, _("There is no API endpoint at %(path)s.") % {"path": request.path})

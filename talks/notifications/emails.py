@@ -5,6 +5,7 @@ import html
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -15,18 +16,30 @@ from .unsubscribe import unsubscribe_url
 EXCERPT_LENGTH = 200
 
 
-def render_email(name, context, *, to, headers=None):
-    """The email made of templates/emails/<name>_subject.txt, <name>.txt and <name>.html."""
+def render_email(name, context, *, to, language, headers=None):
+    """The email made of templates/emails/<name>_subject.txt, <name>.txt and <name>.html.
+
+    Written in `language` (the recipient's, or settings.LANGUAGE_CODE when unknown), whatever
+    the language of the request or worker that sends it.
+    """
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
-    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+        text = render_to_string(f"emails/{name}.txt", context)
+        html_body = render_to_string(f"emails/{name}.html", context)
+        language = translation.get_language()
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{name}.txt", context),
+        body=text,
         to=[to],
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": language,
+            **(headers or {}),
+        },
     )
-    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    message.attach_alternative(html_body, "text/html")
     return message
 
 
@@ -64,7 +77,12 @@ class EmailWriter:
 
     def moderation_email(self, outbox, comments):
         """Tell a talk's author that comments wait for their review."""
-        return render_email("moderation", self._context(outbox, comments), to=outbox.address)
+        return render_email(
+            "moderation",
+            self._context(outbox, comments),
+            to=outbox.address,
+            language=outbox.language,
+        )
 
     def new_comments_email(self, outbox, comments):
         """Tell a commenter of new comments on a talk, with a one-click way to stop."""
@@ -77,6 +95,7 @@ class EmailWriter:
             "new_comments",
             {**self._context(outbox, comments), "unsubscribe_url": unsubscribe},
             to=outbox.address,
+            language=outbox.language,
             headers=headers,
         )
 

@@ -55,12 +55,12 @@ def queue_emails(comment):
     if not recipients:
         return False
     kind = OutboxEmail.Kind.NEW_COMMENTS if comment.approved else OutboxEmail.Kind.MODERATION
-    names = {}
+    by_address = {}
     for recipient in recipients:
-        names.setdefault(recipient.address.lower(), recipient.name)
+        by_address.setdefault(recipient.address.lower(), recipient)
     now = timezone.now()
     with transaction.atomic():
-        rows = _pending_rows(comment.talk_id, names, kind, now)
+        rows = _pending_rows(comment.talk_id, by_address, kind, now)
         OutboxEmail.comments.through.objects.bulk_create(
             [
                 OutboxEmail.comments.through(outboxemail_id=row.pk, comment_id=comment.pk)
@@ -71,7 +71,7 @@ def queue_emails(comment):
     return any(row.created_at == now for row in rows)
 
 
-def _pending_rows(talk_id, names, kind, now):
+def _pending_rows(talk_id, recipients, kind, now):
     """The pending row of each address for the talk, made where missing, locked against a flush.
 
     INSERT … ON CONFLICT DO NOTHING keeps concurrent writers from failing on the pending
@@ -80,13 +80,18 @@ def _pending_rows(talk_id, names, kind, now):
     """
     rows = {}
     for _attempt in range(3):
-        missing = sorted(names.keys() - rows.keys())
+        missing = sorted(recipients.keys() - rows.keys())
         if not missing:
             return list(rows.values())
         OutboxEmail.objects.bulk_create(
             [
                 OutboxEmail(
-                    talk_id=talk_id, address=address, name=names[address], kind=kind, created_at=now
+                    talk_id=talk_id,
+                    address=address,
+                    name=recipients[address].name,
+                    language=recipients[address].language,
+                    kind=kind,
+                    created_at=now,
                 )
                 for address in missing
             ],

@@ -104,6 +104,7 @@ def test_a_commenter_email_carries_one_click_unsubscribe_headers(talk):
     token = make_token("ann@example.org", talk.pk)
     assert message.extra_headers == {
         "Auto-Submitted": "auto-generated",
+        "Content-Language": "en",
         "List-Unsubscribe": f"<{SITE}/unsubscribe/{token}/>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
@@ -128,7 +129,7 @@ def test_the_review_email_tells_the_talk_author_what_waits(talk):
         f"Review it: {SITE}/comments/{waiting.pk}/\n\n"
         "Nobody else sees it until you approve.\n"
     )
-    assert message.extra_headers == {"Auto-Submitted": "auto-generated"}
+    assert message.extra_headers == {"Auto-Submitted": "auto-generated", "Content-Language": "en"}
     assert "Hello *there*" not in html_of(message)
     assert "Hello there" in html_of(message)
 
