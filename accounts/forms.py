@@ -10,13 +10,14 @@ class LoginForm(AuthenticationForm):
     """Email and password; "keep me logged in" lets the session outlive the browser."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
-    remember_me = forms.BooleanField(label="Keep me logged in", required=False)
+    remember_me = forms.BooleanField(label=_("Keep me logged in"), required=False)
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "Please enter a correct email and password. The password is case-sensitive."
         ),
     }

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, UpdateView
 
 from talks.mixins import PagedTalksMixin
@@ -62,5 +63,5 @@ class ProfileEditView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
-        messages.success(self.request, "Your profile was updated.")
+        messages.success(self.request, _("Your profile was updated."))
         return super().form_valid(form)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Comment, OutboxEmail, Talk
@@ -23,7 +25,7 @@ class TalkAdmin(admin.ModelAdmin):
 class TalkFilter(admin.SimpleListFilter):
     """Filter by talk: offers the talks with comments waiting (a short list even on a big site)."""
 
-    title = "talk"
+    title = _("talk")
     parameter_name = "talk"
 
     def lookups(self, request, model_admin):
@@ -36,7 +38,7 @@ class TalkFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         if not self.value().isdigit():
-            raise IncorrectLookupParameters("The talk filter takes a talk id.")
+            raise IncorrectLookupParameters(_("The talk filter takes a talk id."))
         return queryset.filter(talk_id=self.value())
 
 
@@ -54,11 +56,11 @@ class CommentAdmin(admin.ModelAdmin):
     # The changelist's "N of M selected" would COUNT(*) the whole comments table.
     show_full_result_count = False
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
-    @admin.display(description="by")
+    @admin.display(description=_("by"))
     def display_name(self, comment):
         return comment.display_name
 
@@ -66,7 +68,7 @@ class CommentAdmin(admin.ModelAdmin):
         # Comments are written on the site, where the posting rules apply.
         return False
 
-    @admin.action(description="Approve selected comments", permissions=["change"])
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve_comments(self, request, queryset):
         """Approve each waiting comment through the service, so each one notifies like the API."""
         approved = 0
@@ -76,15 +78,18 @@ class CommentAdmin(admin.ModelAdmin):
             except (services.CommentStateError, Comment.DoesNotExist):
                 continue  # approved or deleted by someone else since the list was shown
             approved += 1
-        self.message_user(request, f"Approved {approved} comment{'s' if approved != 1 else ''}.")
+        message = ngettext(
+            "Approved %(count)d comment.", "Approved %(count)d comments.", approved
+        ) % {"count": approved}
+        self.message_user(request, message)
 
 
 class SentFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("pending", "Pending"), ("sent", "Sent")]
+        return [("pending", _("Pending")), ("sent", _("Sent"))]
 
     def queryset(self, request, queryset):
         if self.value() == "pending":

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -109,7 +110,7 @@ class TalkFeedMixin:
 
 class TimelineFeed(TalkFeedMixin, CachedFeed):
     title = "Talks"
-    subtitle = "The newest talks"
+    subtitle = _("The newest talks")
 
     def link(self):
         return absolute_url(reverse("talks:timeline"))
@@ -126,7 +127,7 @@ class SpeakerFeed(TalkFeedMixin, CachedFeed):
         return get_object_or_404(User, username=username)
 
     def title(self, speaker):
-        return f"Talks by {speaker.display_name}"
+        return _("Talks by %(name)s") % {"name": speaker.display_name}
 
     def link(self, speaker):
         return absolute_url(speaker.get_absolute_url())
@@ -145,7 +146,7 @@ class TalkCommentsFeed(CachedFeed):
         return get_object_or_404(Talk, pk=pk)
 
     def title(self, talk):
-        return f"Comments on {talk.title}"
+        return _("Comments on %(title)s") % {"title": talk.title}
 
     def link(self, talk):
         return absolute_url(talk.get_absolute_url())
@@ -158,7 +159,10 @@ class TalkCommentsFeed(CachedFeed):
         return comments.order_by("-created_at", "-id")[: settings.COMMENTS_PER_PAGE]
 
     def item_title(self, comment):
-        return f"{comment.display_name} on {comment.talk.title}"
+        return _("%(name)s on %(title)s") % {
+            "name": comment.display_name,
+            "title": comment.talk.title,
+        }
 
     def item_description(self, comment):
         # Sanitised when the comment was saved (talks.markdown): the one HTML we trust.

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .embeds import embed_for
@@ -217,7 +218,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"Comment #{self.pk} by {self.display_name} on {self.talk_id}"
+        return gettext("Comment #%(id)s by %(name)s on talk %(talk)s") % {
+            "id": self.pk,
+            "name": self.display_name,
+            "talk": self.talk_id,
+        }
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -368,8 +373,16 @@ class OutboxEmail(models.Model):
         ]
 
     def __str__(self):
-        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "pending"
-        return f"{self.get_kind_display()} to {self.address} about talk {self.talk_id} ({state})"
+        if self.sent_at:
+            state = gettext("sent %(when)s") % {"when": f"{self.sent_at:%Y-%m-%d %H:%M}"}
+        else:
+            state = gettext("pending")
+        return gettext("%(kind)s to %(address)s about talk %(talk)s (%(state)s)") % {
+            "kind": self.get_kind_display(),
+            "address": self.address,
+            "talk": self.talk_id,
+            "state": state,
+        }
 
 
 # Registered with the app here; Talk.objects.search() reads it.
