@@ -289,3 +289,14 @@ def test_the_net_fails_a_real_page_whose_template_has_an_unmarked_string(setting
 
     assert re.search(r"<h1>Page not found</h1>", content)
     assert find_english(content, user_text=USER_TEXT) == ["Page not found", "Page", "found", "not"]
+
+
+def test_the_lockout_page_is_german(world, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    client = german()
+    for _attempt in range(2):
+        locked = client.post("/auth/login/", {"username": "hans@example.com", "password": "x"})
+
+    assert locked.status_code == 429
+    assert_german(locked, "lockout")
+    assert "Zu viele fehlgeschlagene Anmeldungen" in locked.content.decode()
