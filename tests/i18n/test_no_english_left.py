@@ -126,6 +126,10 @@ def test_every_page_a_visitor_sees_is_german(world):
         f"/unsubscribe/{token}/",
         "/unsubscribe/kaputt/",
         f"/unsubscribe/{make_token('grete@beispiel.de', 999)}/",
+        "/search/?q=Kolben",
+        "/search/?q=",
+        "/search/?q=Quarkspeise",
+        f"/talk/{talk.pk}/slide/",
         "/user/niemand/",  # 404
         "/?q=%00",  # 400
     ]
