@@ -25,10 +25,16 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SECURE_SSL_REDIRECT = False
     settings.COMMENT_RATE_LIMIT = "0"
+    # In-process tests need no shared cache, and clearing one in memory needs no database; the
+    # default (the database cache) is what the live-server tests and test_cache.py exercise.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_test_settings):
     # Every alias: the default one (rate limits) and the rendered fragments, whose keys do not
     # cover settings a test overrides, such as SITE_URL in feeds.
     from django.core.cache import caches

@@ -40,7 +40,10 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
-        (_("Profile"), {"fields": ("name", "location", "bio", "language")}),
+        (
+            _("Profile"),
+            {"fields": ("name", "location", "bio", "avatar", "gravatar_email", "language")},
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -31,5 +31,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("user/<str:username>/", views.ProfileView.as_view(), name="profile"),
+    path("user/<str:username>/avatar.svg", views.AvatarView.as_view(), name="avatar"),
     path("profile/edit/", views.ProfileEditView.as_view(), name="profile_edit"),
 ]

@@ -1,15 +1,21 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, UpdateView
 
+from talks import ratelimit
 from talks.mixins import PagedTalksMixin
 from talks.models import Talk
 
-from .forms import LoginForm, ProfileForm
+from .avatars import identicon
+from .forms import LoginForm, ProfileForm, SpeakerPasswordResetForm
+from .identity import login_identity
 from .models import User
 
 
@@ -31,14 +37,38 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.txt"
+    """Asks for a reset link, throttled per address asked for and per client.
+
+    The link goes out through the outbox (its links are built from SITE_URL, never from the
+    request's Host header), and every address gets the same answer.
+    """
+
+    form_class = SpeakerPasswordResetForm
 
     def form_valid(self, form):
-        # The link in the email is built from SITE_URL, never from the request's Host header.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
+        address = login_identity(form.cleaned_data["email"])
+        try:
+            ratelimit.check(self.request, "password-reset", rate=self.client_rate())
+            # A digest: any address makes a valid cache key, and the cache holds no addresses.
+            digest = hashlib.sha256(address.encode()).hexdigest()
+            ratelimit.check_key(f"password-reset-address:{digest}", self.address_rate())
+        except ratelimit.RateLimited as limited:
+            form.add_error(None, f"Too many password reset requests. Please wait {limited.wait}.")
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        form.save()
+        return HttpResponseRedirect(self.get_success_url())
+
+    @staticmethod
+    def client_rate():
+        return ratelimit.parse_rate(
+            settings.PASSWORD_RESET_CLIENT_RATE_LIMIT, "PASSWORD_RESET_CLIENT_RATE_LIMIT"
+        )
+
+    @staticmethod
+    def address_rate():
+        return ratelimit.parse_rate(settings.PASSWORD_RESET_RATE_LIMIT, "PASSWORD_RESET_RATE_LIMIT")
 
 
 class ProfileView(PagedTalksMixin, TemplateView):
@@ -53,6 +83,23 @@ class ProfileView(PagedTalksMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(profile=self.profile, **kwargs)
+
+
+class AvatarView(TemplateView):
+    """The avatar this site draws for a speaker: an SVG pattern from a salted hash of their id."""
+
+    template_name = "accounts/avatar.svg"
+    content_type = "image/svg+xml"
+
+    def get_context_data(self, **kwargs):
+        profile = get_object_or_404(User, username=self.kwargs["username"])
+        return {"profile": profile, "avatar": identicon(profile)}
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        # The same for as long as the secret key: browsers may keep it a day.
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
 
 
 class ProfileEditView(LoginRequiredMixin, UpdateView):

@@ -28,7 +28,9 @@ def bench_environment(database_url, static_root, port, smtp_port):
         "SITE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": "60",
-        "CACHE_URL": "locmemcache://talks",
+        # The default: the cache table in the database, as production (a per-process cache is
+        # refused with DEBUG=false).
+        "CACHE_URL": "dbcache://talks_cache",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "DEFAULT_FROM_EMAIL": f"Talks <{mail.SENDER}>",
         "SERVER_EMAIL": f"Talks <{mail.SENDER}>",

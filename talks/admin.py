@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+
+from talks_site.ids import parse_id
 
 from . import services
 from .models import Comment, OutboxEmail, Talk
@@ -30,27 +32,71 @@ class TalkFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         talks = Talk.objects.filter(comments__approved=False)
-        if self.value() and self.value().isdigit():
-            talks = Talk.objects.filter(pk=self.value()) | talks
+        talk_id = parse_id(self.value())
+        if talk_id is not None:
+            talks = Talk.objects.filter(pk=talk_id) | talks
         return [(talk.pk, talk.title) for talk in talks.distinct().order_by("title")[:50]]
+
+    def has_output(self):
+        # A talk asked for in the address filters the list even when it has no comment waiting.
+        return bool(self.value()) or super().has_output()
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not self.value().isdigit():
+        talk_id = parse_id(self.value())
+        if talk_id is None:
+            # The changelist answers this with its "?e=1" page, not an error.
             raise IncorrectLookupParameters(_("The talk filter takes a talk id."))
-        return queryset.filter(talk_id=self.value())
+        return queryset.filter(talk_id=talk_id)
+
+
+class ReplyFilter(admin.SimpleListFilter):
+    """Top-level comments or replies."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("top", _("Top-level comments")), ("reply", _("Replies"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "reply":
+            return queryset.filter(parent__isnull=False)
+        return queryset
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("excerpt", "display_name", "author_email", "talk", "created_at", "approved")
-    list_filter = ("approved", TalkFilter)
-    list_select_related = ("talk", "author")
+    list_display = (
+        "excerpt",
+        "display_name",
+        "author_email",
+        "talk",
+        "in_reply_to",
+        "created_at",
+        "approved",
+    )
+    list_filter = ("approved", TalkFilter, ReplyFilter, "pinned", "answered")
+    list_select_related = ("talk", "author", "parent__author")
     search_fields = ("body", "author_name", "author_email")
     raw_id_fields = ("talk", "author")
-    readonly_fields = ("approved", "created_at")
-    fields = ("talk", "author", "author_name", "author_email", "body", "notify", "approved")
+    # A reply's place and the speaker's marks are set on the site, where their rules apply.
+    readonly_fields = ("approved", "created_at", "parent", "pinned", "answered")
+    fields = (
+        "talk",
+        "parent",
+        "author",
+        "author_name",
+        "author_email",
+        "body",
+        "notify",
+        "approved",
+        "pinned",
+        "answered",
+    )
     ordering = ("-created_at", "-id")
     actions = ["approve_comments"]
     # The changelist's "N of M selected" would COUNT(*) the whole comments table.
@@ -59,6 +105,15 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
+
+    @admin.display(description=_("in reply to"))
+    def in_reply_to(self, comment):
+        if not comment.parent_id:
+            return ""
+        return gettext("#%(id)s by %(name)s") % {
+            "id": comment.parent_id,
+            "name": comment.parent.display_name,
+        }
 
     @admin.display(description=_("by"))
     def display_name(self, comment):
@@ -89,13 +144,15 @@ class SentFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("pending", _("Pending")), ("sent", _("Sent"))]
+        return [("pending", _("Pending")), ("sent", _("Sent")), ("failed", _("Failed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "pending":
             return queryset.pending()
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
+        if self.value() == "failed":
+            return queryset.failed()
         return queryset
 
 
@@ -103,7 +160,17 @@ class SentFilter(admin.SimpleListFilter):
 class OutboxEmailAdmin(admin.ModelAdmin):
     """What the worker has sent and what still waits (with the last delivery error)."""
 
-    list_display = ("address", "kind", "talk", "created_at", "sent_at", "attempts", "last_error")
+    list_display = (
+        "address",
+        "kind",
+        "talk",
+        "created_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
     list_filter = (SentFilter, "kind")
     list_select_related = ("talk",)
     search_fields = ("address",)

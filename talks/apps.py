@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
 
 
 class TalksConfig(AppConfig):
@@ -13,4 +13,7 @@ class TalksConfig(AppConfig):
             signals.comment_saved,
             sender=self.get_model("Comment"),
             dispatch_uid="talks.comment_saved",
+        )
+        post_migrate.connect(
+            signals.migrated, sender=self, dispatch_uid="talks.search_index_repaired"
         )

@@ -5,7 +5,6 @@ a feed (or a reader's cache of it).
 """
 
 import copy
-import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
@@ -24,25 +23,22 @@ from accounts.models import User
 from .fragments import fingerprint, fragment_cache
 from .links import absolute_url
 from .models import Talk
+from .xml_text import xml_safe
 
 FEED_LENGTH = 50
-# What XML 1.0 cannot carry, and Django's feed writer refuses with an exception; forms only
-# refuse NUL, so a title pasted with a vertical tab would otherwise break the whole feed.
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_safe(value):
-    return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 class AtomFeed(Atom1Feed):
-    """Atom without the control characters that XML 1.0 has no way to write."""
+    """Atom without the code points XML 1.0 has no way to write, in every field of every feed.
+
+    Every value the feed and its items are given passes here, so no field can be missed.
+    """
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+        super().__init__(*xml_safe(args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
     def add_item(self, *args, **kwargs):
-        super().add_item(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+        super().add_item(*xml_safe(args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
 
 class CachedFeed(Feed):
@@ -51,6 +47,8 @@ class CachedFeed(Feed):
     The key is a digest of the feed's object and items (talks/fragments.py), fetched on every
     request: a new, edited or deleted item changes it, so the next response has it.
     """
+
+    feed_type = AtomFeed
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -83,8 +81,6 @@ class CachedFeed(Feed):
 
 
 class TalkFeedMixin:
-    feed_type = AtomFeed
-
     def item_title(self, talk):
         return talk.title
 
@@ -140,8 +136,6 @@ class SpeakerFeed(TalkFeedMixin, CachedFeed):
 
 
 class TalkCommentsFeed(CachedFeed):
-    feed_type = AtomFeed
-
     def get_object(self, request, pk):
         return get_object_or_404(Talk, pk=pk)
 
@@ -155,17 +149,31 @@ class TalkCommentsFeed(CachedFeed):
         return absolute_url(reverse("talks:comments_feed", args=[talk.pk]))
 
     def items(self, talk):
-        comments = talk.comments.approved().select_related("author", "talk")
+        comments = talk.comments.approved().select_related("author", "talk", "parent__author")
         return comments.order_by("-created_at", "-id")[: settings.COMMENTS_PER_PAGE]
 
     def item_title(self, comment):
+        if comment.parent_id:
+            return _("%(name)s replied to %(parent)s on %(title)s") % {
+                "name": comment.display_name,
+                "parent": comment.parent.display_name,
+                "title": comment.talk.title,
+            }
         return _("%(name)s on %(title)s") % {
             "name": comment.display_name,
             "title": comment.talk.title,
         }
 
     def item_description(self, comment):
-        # Sanitised when the comment was saved (talks.markdown): the one HTML we trust.
+        # Sanitised when the comment was saved (talks.markdown): the one HTML we trust. A reply
+        # starts with a link to the comment it answers; the name is escaped here.
+        if comment.parent_id:
+            answered = format_html(
+                '<p>In reply to <a href="{}">{}</a>:</p>',
+                absolute_url(comment.parent.get_absolute_url()),
+                comment.parent.display_name,
+            )
+            return answered + comment.body_html
         return comment.body_html
 
     def item_link(self, comment):

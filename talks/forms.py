@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .embed_providers import PROVIDER_NAMES
 from .embeds import EMBED_MAX_LENGTH, normalize_embed
@@ -32,6 +34,9 @@ class TalkForm(forms.ModelForm):
         label=_("Venue URL"), required=False, max_length=200, assume_scheme="https"
     )
 
+    # The speaker's wish, as a box; Talk.set_comments_open() turns it into the stored state.
+    comments_open = forms.BooleanField(label=_("Comments open"), required=False, initial=True)
+
     class Meta:
         model = Talk
         fields = ["title", "description", "slides_url", "video_url", "venue", "venue_url", "date"]
@@ -40,15 +45,40 @@ class TalkForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["comments_open"] = self.instance.comments_are_open()
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        if days is not None:
+            self.fields["comments_open"].help_text = ngettext(
+                "Comments close by themselves %(days)d day after the talk's date; "
+                "tick the box again to reopen them.",
+                "Comments close by themselves %(days)d days after the talk's date; "
+                "tick the box again to reopen them.",
+                days,
+            ) % {"days": days}
+
     def clean_slides_url(self):
         return normalize_embed(self.cleaned_data["slides_url"])
 
     def clean_video_url(self):
         return normalize_embed(self.cleaned_data["video_url"])
 
+    def save(self, commit=True):
+        # After validation, so the date the rule reads is the one just entered.
+        self.instance.set_comments_open(self.cleaned_data["comments_open"])
+        return super().save(commit)
+
 
 COMMENT_MAX_LENGTH = 10_000
 COMMENT_TOO_LONG = _("A comment can be at most 10,000 characters (this one has %(show_value)d).")
+
+
+REPLY_REFUSED = _(
+    "The comment you replied to cannot be answered: it is not published, or no longer there. "
+    "Send your text again to post it as a new comment."
+)
 
 
 class CommentForm(forms.ModelForm):
@@ -68,6 +98,9 @@ class CommentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
+    # The id of the comment answered, for a reply; static/js/replies.js or ?reply=<id> fill it.
+    parent = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
     class Meta:
         model = Comment
         fields = ["author_name", "author_email", "body", "notify"]
@@ -77,22 +110,27 @@ class CommentForm(forms.ModelForm):
             "notify": _("Every email has a link to stop them."),
         }
 
-    def __init__(self, *args, talk, user, language=None, **kwargs):
+    def __init__(self, *args, talk, user, reply_to=None, language=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.talk = talk
         self.user = user
         self.language = language
+        # The comment being answered (a reply itself, maybe), for "Replying to <name>".
+        self.replying_to = reply_to
+        if reply_to is not None:
+            self.initial["parent"] = str(reply_to.pk)
         self.fields["body"].widget.attrs["data-preview-source"] = ""
         if user.is_authenticated:
             for name in ("author_name", "author_email", "notify", "website"):
                 del self.fields[name]
-            layout = Layout("body")
+            layout = Layout("parent", "body")
         else:
             self.fields["author_name"].required = True
             self.fields["author_email"].required = True
             self.fields["author_name"].widget.attrs["autocomplete"] = "name"
             self.fields["author_email"].widget.attrs["autocomplete"] = "email"
             layout = Layout(
+                "parent",
                 "author_name",
                 "author_email",
                 "body",
@@ -103,6 +141,21 @@ class CommentForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> carries the token
         self.helper.layout = layout
+
+    def clean_parent(self):
+        raw = self.cleaned_data["parent"]
+        if not raw:
+            return None
+        answered = Comment.objects.answerable(self.talk, raw)
+        if answered is None:
+            self.add_error(None, REPLY_REFUSED)
+            # Sent back without it, the form posts a plain comment next time.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("parent")] = ""
+            return None
+        self.replying_to = answered
+        # One level deep: a reply to a reply joins the conversation of its top-level comment.
+        return answered.parent or answered
 
     @property
     def is_spam(self):
@@ -118,6 +171,7 @@ class CommentForm(forms.ModelForm):
             author_name=data.get("author_name", ""),
             author_email=data.get("author_email", ""),
             notify=data.get("notify", False),
+            parent=data.get("parent"),
             language=self.language,
         )
 

@@ -2,12 +2,15 @@ import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from talks_site.email_addresses import validate_deliverable_email
 
 from .embeds import embed_for
 from .markdown import render_markdown
@@ -46,6 +49,10 @@ class Talk(models.Model):
     venue = models.CharField(_("venue"), max_length=128)
     venue_url = models.URLField(_("venue URL"), max_length=200, blank=True)
     date = models.DateField(_("date"))
+    # One state, three values: None follows the schedule (open until COMMENTS_CLOSE_AFTER_DAYS
+    # after the talk's date, or for ever when that is unset); True is open whatever the date
+    # (the speaker reopened them); False is closed by the speaker. See set_comments_open().
+    comments_open = models.BooleanField(_("comments open"), null=True, blank=True, default=None)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -89,6 +96,39 @@ class Talk(models.Model):
     def video_embed(self):
         return embed_for(self.video_url) if self.video_url else None
 
+    @property
+    def comments_close_on(self):
+        """The last day the schedule keeps comments open, or None when it never closes them."""
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return None if days is None else self.date + datetime.timedelta(days=days)
+
+    def open_by_schedule(self, today=None):
+        close_on = self.comments_close_on
+        return close_on is None or (today or timezone.localdate()) <= close_on
+
+    def comments_are_open(self, today=None):
+        """May anyone comment now: the speaker's choice, else the schedule."""
+        if self.comments_open is not None:
+            return self.comments_open
+        return self.open_by_schedule(today)
+
+    def set_comments_open(self, wanted, today=None):
+        """Open or close comments as the speaker asks.
+
+        Open while the schedule allows it keeps following the schedule (so they close by
+        themselves later); open after it closed them is a reopening, kept for good.
+        """
+        if not wanted:
+            self.comments_open = False
+        elif self.open_by_schedule(today):
+            self.comments_open = None
+        else:
+            self.comments_open = True
+
+
+# How a talk page orders its top-level comments: the pinned one, then oldest first.
+THREAD_ORDER = ("-pinned", "created_at", "id")
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -98,22 +138,59 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(approved=False)
 
     def thread(self, talk, user):
-        """A talk's comments as `user` may see them, oldest first."""
-        comments = self.filter(talk=talk).select_related("author").order_by("created_at", "id")
-        return comments if talk.can_be_managed_by(user) else comments.approved()
+        """A talk's top-level comments as `user` may see them, each with its replies.
+
+        The pinned comment comes first, then the rest oldest first; the replies (oldest first,
+        as visible to `user`) are fetched for the whole page in one more query.
+        """
+        moderator = talk.can_be_managed_by(user)
+        replies = Comment.objects.select_related("author").order_by("created_at", "id")
+        comments = (
+            self.filter(talk=talk, parent__isnull=True)
+            .select_related("author")
+            .order_by(*THREAD_ORDER)
+            .prefetch_related(
+                Prefetch("replies", queryset=replies if moderator else replies.approved())
+            )
+        )
+        return comments if moderator else comments.approved()
+
+    def answerable(self, talk, raw_id):
+        """The comment of `talk` with id `raw_id` (as posted) if a reply may answer it: a
+        published one. None for anything else, ids that are not numbers included."""
+        if not (isinstance(raw_id, str) and raw_id.isascii() and raw_id.isdigit()):
+            return None
+        if len(raw_id) > 18:  # beyond a 64-bit id: no such comment
+            return None
+        return (
+            self.approved()
+            .filter(talk=talk, pk=int(raw_id))
+            .select_related("author", "parent")
+            .first()
+        )
+
+    def unanswered(self):
+        """Top-level comments not marked answered, leaving out the talk's author's own."""
+        return self.filter(parent__isnull=True, answered=False).filter(
+            Q(author__isnull=True) | ~Q(author=F("talk_author"))
+        )
 
     def pending_for(self, user):
         """Comments waiting on the talks `user` wrote, oldest first."""
         return (
             self.pending()
             .filter(talk_author=user)
-            .select_related("talk", "author")
+            .select_related("talk", "author", "parent__author")
             .order_by("created_at", "id")
         )
 
     def pending_on_all_talks(self):
         """Every waiting comment, oldest first: the admins' queue."""
-        return self.pending().select_related("talk", "author").order_by("created_at", "id")
+        return (
+            self.pending()
+            .select_related("talk", "author", "parent__author")
+            .order_by("created_at", "id")
+        )
 
     def pending_counts(self, user):
         """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
@@ -123,9 +200,14 @@ class CommentQuerySet(models.QuerySet):
         return pending.aggregate(mine=Count("pk", filter=Q(talk_author=user)), all=Count("pk"))
 
     def up_to(self, comment):
-        """The comments of this thread that come no later than `comment` (oldest first order)."""
+        """The comments of this thread shown no later than `comment`, a top-level one: the
+        pinned comment, then the others up to it in THREAD_ORDER."""
+        if comment.pinned:
+            return self.filter(pk=comment.pk)
         earlier = Q(created_at__lt=comment.created_at)
-        return self.filter(earlier | Q(created_at=comment.created_at, pk__lte=comment.pk))
+        return self.filter(
+            Q(pinned=True) | earlier | Q(created_at=comment.created_at, pk__lte=comment.pk)
+        )
 
     def subscribed(self):
         """Comments whose author asked to hear of new ones; only a published one subscribes."""
@@ -175,7 +257,9 @@ class Comment(models.Model):
         db_index=False,  # comment_pending_author_idx covers the lookups
     )
     author_name = models.CharField(_("name"), max_length=64, blank=True)
-    author_email = models.EmailField(_("email"), max_length=64, blank=True)
+    author_email = models.EmailField(
+        _("email"), max_length=64, blank=True, validators=[validate_deliverable_email]
+    )
     body = models.TextField(_("comment"))
     # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
     body_html = models.TextField(editable=False)
@@ -190,6 +274,22 @@ class Comment(models.Model):
         default=settings.LANGUAGE_CODE,
         db_default=settings.LANGUAGE_CODE,  # rows written in bulk, by SQL, get it too
     )
+    # The comment this one answers. Replies are one level deep: a parent is always top-level
+    # (the form files a reply to a reply under its top-level comment), and of the same talk.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        db_index=False,  # comment_replies_idx starts with parent
+    )
+    # Set by the talk's author or an admin, on top-level comments only: one pinned per talk,
+    # shown first; "answered" marks a question dealt with. The database default serves bulk
+    # inserts that name only the columns they fill (seed_demo).
+    pinned = models.BooleanField(_("pinned"), default=False, db_default=False, editable=False)
+    answered = models.BooleanField(_("answered"), default=False, db_default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -209,11 +309,27 @@ class Comment(models.Model):
                 condition=Q(approved=False),
                 name="comment_pending_author_idx",
             ),
+            # A talk page's top-level comments: WHERE talk_id = … AND parent_id IS NULL
+            # [AND approved] ORDER BY pinned DESC, created_at, id.
+            models.Index(
+                fields=["talk", "approved", "-pinned", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_level_idx",
+            ),
+            # The replies of a page's comments: WHERE parent_id IN (…) ORDER BY created_at, id.
+            models.Index(fields=["parent", "created_at", "id"], name="comment_replies_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(author__isnull=False) | (~Q(author_name="") & ~Q(author_email="")),
                 name="comment_has_author",
+            ),
+            models.UniqueConstraint(
+                fields=["talk"], condition=Q(pinned=True), name="comment_one_pinned_per_talk"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(pinned=False, answered=False),
+                name="comment_reply_not_pinned_or_answered",
             ),
         ]
 
@@ -246,6 +362,19 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     @property
+    def by_speaker(self):
+        """Written by the talk's author, from their account: the "Speaker" badge."""
+        return self.author_id is not None and self.author_id == self.talk_author_id
+
+    def clean(self):
+        # The site's form files replies correctly; this holds the admin to the same shape.
+        parent = self.parent
+        if parent is not None and (parent.parent_id is not None or parent.talk_id != self.talk_id):
+            raise ValidationError(
+                {"parent": _("A reply answers a top-level comment of the same talk.")}
+            )
+
+    @property
     def display_name(self):
         return self.author.display_name if self.author_id else self.author_name
 
@@ -271,6 +400,8 @@ class Comment(models.Model):
 
         Subscribers are the authors of the talk's other published comments with notify on,
         each address once (case-blind), never the talk's author nor this comment's own author.
+        A reply also tells the author of the comment it answers, talk's author included, as a
+        subscriber: when that comment has notify on, and it is not the reply's own author.
         """
         talk_author = self.talk.author
         if not self.approved:
@@ -280,6 +411,13 @@ class Comment(models.Model):
                 Recipient(talk_author.email, talk_author.display_name, talk_author.email_language)
             ]
         told = {talk_author.email.lower(): None, self.email.lower(): None}
+        answered = self.parent if self.parent_id else None
+        if (
+            answered is not None
+            and answered.notify
+            and answered.email.lower() != self.email.lower()
+        ):
+            told[answered.email.lower()] = Recipient(answered.email, answered.display_name)
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()
@@ -305,30 +443,55 @@ class Comment(models.Model):
         return [recipient for recipient in told.values() if recipient is not None]
 
 
+# An outbox row still to be sent: neither sent nor given up on.
+PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
+
+
 class OutboxEmailQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(sent_at__isnull=True)
+        return self.filter(PENDING)
 
-    def due(self, now=None):
-        """Pending emails whose flush interval has passed, oldest first."""
+    def failed(self):
+        """Emails given up on after OUTBOX_MAX_ATTEMPTS failures, kept for the admin to see."""
+        return self.filter(failed_at__isnull=False)
+
+    def due(self, now=None, *, backoff=True):
+        """Pending emails whose flush interval and retry backoff have passed, oldest first.
+
+        A password reset link has no interval: it is what the reader waits for. `backoff=False`
+        also takes the failed emails still waiting out their backoff (an operator's flush).
+        """
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
-        return self.pending().filter(created_at__lte=cutoff).order_by("created_at", "id")
+        interval_over = Q(created_at__lte=cutoff) | Q(kind=OutboxEmail.Kind.PASSWORD_RESET)
+        due = self.pending().filter(interval_over)
+        if backoff:
+            due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        return due.order_by("created_at", "id")
 
 
 class OutboxEmail(models.Model):
-    """A notification waiting to be sent (or sent): one pending per address and talk."""
+    """An email waiting to be sent (or sent, or given up on): one pending per address and talk."""
 
     class Kind(models.TextChoices):
         MODERATION = "moderation", _("comments waiting for moderation")
         NEW_COMMENTS = "new_comments", _("new comments")
+        PASSWORD_RESET = "password_reset", _("password reset link")
 
+    # The talk a notification is about; none for a password reset.
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
         verbose_name=_("talk"),
+        null=True,
+        blank=True,
         related_name="+",
         db_index=False,  # outbox_talk_idx and the pending constraint cover the lookups by talk
+    )
+    # The account a password reset link is for: its token is made when the email is written,
+    # so no token is ever stored.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # Lower-cased, so that the pending constraint holds case-blind.
     address = models.EmailField(_("address"), max_length=254)
@@ -348,6 +511,10 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # After a failure the row waits here before its next try, longer after each (the backoff).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Set once OUTBOX_MAX_ATTEMPTS tries failed: the row is no longer pending, and stays.
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
@@ -359,15 +526,13 @@ class OutboxEmail(models.Model):
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
             models.UniqueConstraint(
                 fields=["address", "talk"],
-                condition=Q(sent_at__isnull=True),
+                condition=PENDING,
                 name="outbox_one_pending_per_address_talk",
             ),
         ]
         indexes = [
-            # The flush: WHERE sent_at IS NULL AND created_at <= … ORDER BY created_at.
-            models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_due_idx"
-            ),
+            # The flush: WHERE <pending> AND created_at <= … ORDER BY created_at.
+            models.Index(fields=["created_at"], condition=PENDING, name="outbox_due_idx"),
             # Deleting a talk cascades here: WHERE talk_id = ….
             models.Index(fields=["talk"], name="outbox_talk_idx"),
         ]
@@ -375,14 +540,17 @@ class OutboxEmail(models.Model):
     def __str__(self):
         if self.sent_at:
             state = gettext("sent %(when)s") % {"when": f"{self.sent_at:%Y-%m-%d %H:%M}"}
+        elif self.failed_at:
+            state = gettext("failed %(when)s") % {"when": f"{self.failed_at:%Y-%m-%d %H:%M}"}
         else:
             state = gettext("pending")
-        return gettext("%(kind)s to %(address)s about talk %(talk)s (%(state)s)") % {
-            "kind": self.get_kind_display(),
-            "address": self.address,
-            "talk": self.talk_id,
-            "state": state,
-        }
+        values = {"kind": self.get_kind_display(), "address": self.address, "state": state}
+        if self.talk_id:
+            return gettext("%(kind)s to %(address)s about talk %(talk)s (%(state)s)") % {
+                **values,
+                "talk": self.talk_id,
+            }
+        return gettext("%(kind)s to %(address)s (%(state)s)") % values
 
 
 # Registered with the app here; Talk.objects.search() reads it.

@@ -2,8 +2,9 @@
 
 `settings.COMMENT_RATE_LIMIT` is "<count>/<unit>" (unit s, m, h or d), e.g. "10/m" or "100/h",
 or "0" for no limit. Each client address gets a counter per window, created with `cache.add`
-and bumped with `cache.incr`: both are atomic in the local-memory, Memcached and Redis caches,
-so concurrent requests from several workers never count the same hit twice or lose one.
+and bumped with `cache.incr`: both are atomic in the database cache of talks_site.cache (the
+default, shared by every worker of one machine) and in Redis (for several machines), so
+concurrent requests from several workers never count the same hit twice or lose one.
 
 The client address is `talks_site.client_ip.client_ip`: REMOTE_ADDR, unless the operator says
 how many reverse proxies stand in front (TRUSTED_PROXY_COUNT); a proxy must then pass the
@@ -66,14 +67,14 @@ class RateLimited(Exception):
 
 
 @lru_cache(maxsize=8)
-def parse_rate(value):
+def parse_rate(value, setting="COMMENT_RATE_LIMIT"):
     """`"10/m"` → Rate(10, 60); `"0"` → None (no limit); anything else is a configuration error."""
     if value == "0":
         return None
     match = _RATE.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise ImproperlyConfigured(
-            f"COMMENT_RATE_LIMIT must be '<count>/<unit>' with unit s, m, h or d "
+            f"{setting} must be '<count>/<unit>' with unit s, m, h or d "
             f"(e.g. '10/m', '100/h'), or '0' for no limit; got {value!r}."
         )
     return Rate(int(match[1]), _SECONDS[match[2]])
@@ -120,12 +121,19 @@ def clock():
     return time.time()
 
 
-def check(request, scope, *, factor=1):
-    """Count this request against the client's allowance for `scope`; raise RateLimited if over."""
-    rate = comment_rate()
+def check(request, scope, *, factor=1, rate=None):
+    """Count this request against the client's allowance for `scope`; raise RateLimited if over.
+
+    `rate` is the allowance (default: COMMENT_RATE_LIMIT), None for no limit.
+    """
+    rate = comment_rate() if rate is None else rate
+    check_key(f"{scope}:{client_key(request)}", rate and rate.times(factor))
+
+
+def check_key(key, rate):
+    """Count one request for `key` (a client, an address…); raise RateLimited if over `rate`."""
     if rate is None:
         return
-    rate = rate.times(factor)
     now = clock()
-    if hit(f"{scope}:{client_key(request)}", rate, now=now) > rate.limit:
+    if hit(key, rate, now=now) > rate.limit:
         raise RateLimited(retry_after=max(1, math.ceil(rate.window - now % rate.window)))

@@ -4,10 +4,11 @@ The receivers sit above both the outbox and the task queue, so they are where th
 the outbox writes the rows, and the task module is asked, after commit, to deliver them.
 """
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from . import tasks
 from .notifications import outbox
+from .search import index as search_index
 
 
 def comment_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
@@ -16,3 +17,8 @@ def comment_saved(sender, instance, created, raw=False, update_fields=None, **kw
         return
     if outbox.comment_saved(instance, created=created, update_fields=update_fields):
         transaction.on_commit(tasks.request_delivery, robust=True)
+
+
+def migrated(sender, using, **kwargs):
+    """Migrations ran: the search index mends what a table remake took from it."""
+    search_index.repair(connections[using])

@@ -17,6 +17,12 @@ SITE_NAME = "Talks"
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+def avatar_image(user):
+    """The absolute URL of a speaker's avatar: ours is a path on this site, a Gravatar is not."""
+    url = user.avatar_url()
+    return absolute_url(url) if url.startswith("/") else url
+
+
 def person(user):
     """A speaker as a schema.org Person (never with their email)."""
     data = {
@@ -25,7 +31,7 @@ def person(user):
         "name": user.display_name,
         "alternateName": user.username,
         "url": absolute_url(user.get_absolute_url()),
-        "image": user.avatar_url(),
+        "image": avatar_image(user),
     }
     if user.location:
         data["homeLocation"] = {"@type": "Place", "name": user.location}
@@ -76,7 +82,7 @@ def profile_open_graph(user):
         ("og:site_name", SITE_NAME),
         ("og:title", user.display_name),
         ("og:url", absolute_url(user.get_absolute_url())),
-        ("og:image", user.avatar_url()),
+        ("og:image", avatar_image(user)),
         ("profile:username", user.username),
     ]
     if user.bio:
@@ -91,7 +97,7 @@ def talk_open_graph(talk):
         ("og:site_name", SITE_NAME),
         ("og:title", talk.title),
         ("og:url", absolute_url(talk.get_absolute_url())),
-        ("og:image", talk.author.avatar_url()),
+        ("og:image", avatar_image(talk.author)),
     ]
     if talk.description:
         pairs.append(("og:description", _summary(talk.description)))

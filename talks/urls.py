@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import comments, moderation, search, share, unsubscribe
+from .views import comments, moderation, search, share, speaker, unsubscribe
 from .views import talks as views
 
 app_name = "talks"
@@ -24,6 +24,11 @@ urlpatterns = [
     path("talk/<int:pk>/edit/", views.TalkUpdateView.as_view(), name="edit"),
     path("talk/<int:pk>/comments/", comments.CommentCreateView.as_view(), name="comment_create"),
     path("comments/preview/", comments.CommentPreviewView.as_view(), name="comment_preview"),
+    path(
+        "talk/<int:pk>/comments/preview/",
+        comments.CommentPreviewView.as_view(),
+        name="talk_comment_preview",
+    ),
     path("comments/<int:pk>/", comments.CommentLinkView.as_view(), name="comment"),
     path(
         "comments/<int:pk>/approve/",
@@ -35,6 +40,10 @@ urlpatterns = [
         moderation.CommentModerationView.as_view(action="delete"),
         name="comment_delete",
     ),
+    *[
+        path(f"comments/<int:pk>/{action}/", view, name=f"comment_{action}")
+        for action, view in speaker.ACTION_VIEWS.items()
+    ],
     path("moderate/", moderation.ModerationQueueView.as_view(), name="moderate"),
     path("moderate/admin/", moderation.AdminModerationQueueView.as_view(), name="moderate_admin"),
     path("feeds/talks/", feeds.TimelineFeed(), name="timeline_feed"),

@@ -1,6 +1,7 @@
 """Requests no page of this site can mean, refused before any view or query sees them."""
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,3 +45,26 @@ class MethodNotAllowedMessageMiddleware:
             response.content = f"{message}\n".encode()
             response["Content-Type"] = "text/plain; charset=utf-8"
         return response
+
+
+class LimitRequestBodyMiddleware:
+    """413 for a body declared larger than the site takes, whatever its content type.
+
+    Django checks DATA_UPLOAD_MAX_MEMORY_SIZE only for the bodies it reads whole (forms, JSON);
+    a multipart upload went to a temporary file on disk first, at any size. Here the declared
+    Content-Length is checked before anything reads the body, and under WSGI the body stream
+    is cut at that length (Django's LimitedStream), so no read can go past the limit either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        declared = int(raw) if raw.isascii() and raw.isdigit() else 0
+        if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise RequestDataTooBig(
+                f"The request body ({declared} bytes) is over the limit of "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+            )
+        return self.get_response(request)

@@ -36,7 +36,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "accounts",
     "talks",
-    "django.contrib.admin",
+    "talks_site.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body.
+    "talks_site.middleware.LimitRequestBodyMiddleware",
     "talks_site.staticfiles.WhiteNoiseMiddleware",
     # Pages go out compressed (static files come precompressed from WhiteNoise, above): the
     # home page's HTML is 34 KB raw, 6 KB gzipped. Django's gzip pads each response with random
@@ -119,12 +121,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, login throttling) -------------------------------------------------
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://talks")}
+# The default cache holds the rate limits' counters, so it must be one every worker shares: by
+# default a table in the site's database (made by migrate), right for one machine with several
+# gunicorn workers; Redis (CACHE_URL=redis://…) for several machines.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://talks_cache")}
 # django-environ writes `?key_prefix=…&timeout=…` in lower case for Django's own Redis cache,
 # which only reads upper-case keys: move them where Django looks.
 for _option in ("key_prefix", "timeout", "version"):
     if _option in CACHES["default"]:
         CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Its incr is atomic across workers (talks_site/cache.py). Django culls a third of the
+    # table past MAX_ENTRIES (300 by default), which would reset live counters: one row per
+    # client address and window, so allow for many clients.
+    CACHES["default"]["BACKEND"] = "talks_site.cache.DatabaseCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
+PER_PROCESS_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+if not DEBUG and CACHES["default"]["BACKEND"] in PER_PROCESS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CACHE_URL names a cache of each process ({CACHES['default']['BACKEND']}): the rate "
+        "limits would count apart in every gunicorn worker. Leave CACHE_URL unset (a table in "
+        "the database) or point it at Redis (redis://…)."
+    )
 # Rendered page fragments, keyed by a digest of what they show (talks/fragments.py), so never
 # stale: each process keeps its own, with no network hop, apart from the counters above.
 # 500 entries of 20-80 KB bound it at about 40 MB a process.
@@ -159,6 +180,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Every way in (login form, API token, admin login) is counted under one spelling of the address.
+AXES_USERNAME_CALLABLE = "accounts.identity.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -228,10 +251,23 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
 
 TALKS_PER_PAGE = env.int("TALKS_PER_PAGE", default=50)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=100)
+# Days after a talk's date when its comments close by themselves (unset: they never do); the
+# speaker can still close them sooner, or reopen them, on the talk form.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+if COMMENTS_CLOSE_AFTER_DAYS is not None and COMMENTS_CLOSE_AFTER_DAYS < 0:
+    raise ImproperlyConfigured("COMMENTS_CLOSE_AFTER_DAYS must be 0 or more days (or unset).")
 # Seconds a notification waits in the outbox, so a burst of comments becomes one email.
 MAIL_FLUSH_INTERVAL = env.int("MAIL_FLUSH_INTERVAL", default=60 if DEBUG else 3600)
+# A failed email is tried again after OUTBOX_RETRY_DELAY seconds, twice as long after each
+# failure (at most an hour), and given up on after OUTBOX_MAX_ATTEMPTS tries: then it is kept,
+# marked failed, in the admin.
+OUTBOX_RETRY_DELAY = env.int("OUTBOX_RETRY_DELAY", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Comments and previews allowed per client address, e.g. "10/m"; "0" turns the limit off.
 COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="10/m")
+# Password reset emails per address asked for, and requests per client address, e.g. "3/h".
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="3/h")
+PASSWORD_RESET_CLIENT_RATE_LIMIT = env.str("PASSWORD_RESET_CLIENT_RATE_LIMIT", default="10/h")
 # Lifetime of API tokens, in seconds.
 API_TOKEN_MAX_AGE = env.int("API_TOKEN_MAX_AGE", default=3600)
 
@@ -258,7 +294,13 @@ CSRF_COOKIE_SECURE = not DEBUG
 # Scripts read the token from the page's form (the {% csrf_token %} input), never the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # no form or API call here needs more
+# No form or API call here needs more; LimitRequestBodyMiddleware holds every request body,
+# of any content type, to it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Nothing is uploaded here: a file part is refused (talks_site.uploads), and none would be
+# big enough to spill to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+FILE_UPLOAD_HANDLERS = ["talks_site.uploads.RefuseFileUploads"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -292,10 +334,20 @@ LOGGING = {
             "filters": ["require_debug_false"],
         },
     },
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "as_warning": {"()": "talks_site.log_filters.AsWarning"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        # A bad Host header is the client's mistake (or a scanner's): a warning, never a mail.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_warning"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         # A task that crashes in the worker (not an SMTP refusal: that waits in the outbox).
         "django_tasks": {
             "handlers": ["console", "mail_admins"],

@@ -38,7 +38,6 @@ ENV_DEFAULTS = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "CSRF_TRUSTED_ORIGINS": "",
     "SITE_URL": "https://talks.example.com",
-    "CACHE_URL": "locmemcache://talks",
     "EMAIL_URL": "memorymail://",
     "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     "COMMENT_RATE_LIMIT": "0",
@@ -51,6 +50,8 @@ ENV_DEFAULTS = {
 # Whatever the developer's shell or .env set for these must not leak into a test server.
 SCRUBBED = {
     "ADMINS",
+    # Unset: the default, a cache table in the server's own database.
+    "CACHE_URL",
     "AXES_COOLOFF_MINUTES",
     "AXES_FAILURE_LIMIT",
     "COMMENTS_PER_PAGE",
@@ -59,6 +60,10 @@ SCRUBBED = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEFAULT_FROM_EMAIL",
     "MAIL_FLUSH_INTERVAL",
+    "OUTBOX_MAX_ATTEMPTS",
+    "OUTBOX_RETRY_DELAY",
+    "PASSWORD_RESET_CLIENT_RATE_LIMIT",
+    "PASSWORD_RESET_RATE_LIMIT",
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
     "SERVER_EMAIL",

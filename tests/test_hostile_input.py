@@ -9,14 +9,17 @@ the input that caused it. The same file runs on SQLite and on PostgreSQL, which 
 import json
 import os
 import urllib.parse
+from xml.etree import ElementTree
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_comment
+from conftest import PASSWORD, make_comment, make_talk
 from talks.api.auth import issue_token
+from talks.models import OutboxEmail
 from talks.notifications.unsubscribe import make_token
 
 hostile = settings(
@@ -406,8 +409,8 @@ def test_an_oversized_json_body_gets_a_json_error(visitor, method, path):
 
     response = getattr(visitor, method)(path, body, content_type="application/json")
 
-    assert response.status_code == 400
-    assert response.json() == {"status": "bad request", "message": "The request body is too large."}
+    assert response.status_code == 413
+    assert response.json() == {"status": "request entity too large", "message": TOO_BIG_MESSAGE}
 
 
 @pytest.mark.parametrize(
@@ -495,3 +498,134 @@ def test_an_unknown_method_on_the_api_gets_405_as_json(visitor):
         "status": "method not allowed",
         "message": "BREW is not allowed here; use POST.",
     }
+
+
+# --- Classes found by the hardening probe ----------------------------------------------------
+
+JOHN = "john@example.com"
+
+
+def full_width(character):
+    """The full-width form of a printable ASCII character, which NFKC turns back into it."""
+    return chr(ord(character) - 0x21 + 0xFF01) if "!" <= character <= "~" else character
+
+
+# Any spelling of john's address: each character lower, upper or full width, maybe padded.
+john_spellings = st.tuples(
+    st.lists(st.sampled_from([str.lower, str.upper, full_width]), min_size=16, max_size=16),
+    st.sampled_from(["", " ", "  "]),
+).map(lambda spec: spec[1] + "".join(f(c) for f, c in zip(spec[0], JOHN, strict=True)) + spec[1])
+
+
+@hostile
+@given(spelling=john_spellings)
+@example(spelling="John@Example.COM")
+@example(spelling="\uff4a\uff4f\uff48\uff4e\uff20example.com")
+def test_every_spelling_of_an_address_finds_its_account_on_every_way_in(visitor, john, spelling):
+    login = visitor.post("/auth/login/", {"username": spelling, "password": PASSWORD})
+    visitor.logout()
+    token = visitor.post(
+        "/api/1.0/tokens",
+        json.dumps({"email": spelling, "password": PASSWORD}),
+        content_type="application/json",
+    )
+
+    assert login.status_code == 302
+    assert token.status_code == 200
+
+
+@hostile
+@given(spellings=st.lists(john_spellings, min_size=5, max_size=5))
+def test_failures_in_any_spellings_count_against_one_account(visitor, john, spellings, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    AccessAttempt.objects.all().delete()
+    for number, spelling in enumerate(spellings):
+        wrong = {"email": spelling, "password": "wrong"}
+        if number % 2:
+            visitor.post("/api/1.0/tokens", json.dumps(wrong), content_type="application/json")
+        else:
+            visitor.post("/auth/login/", {"username": spelling, "password": "wrong"})
+
+    right = json.dumps({"email": JOHN, "password": PASSWORD})
+    response = visitor.post("/api/1.0/tokens", right, content_type="application/json")
+
+    assert response.status_code == 429
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [JOHN]
+
+
+# Every code point XML 1.0 forbids that a database can store (NUL: PostgreSQL cannot; lone
+# surrogates: no UTF-8 can).
+NOT_IN_XML = [chr(c) for c in [*range(1, 9), 0xB, 0xC, *range(0xE, 0x20), 0xFFFE, 0xFFFF]]
+text_with_forbidden = st.tuples(
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20),
+    st.lists(st.sampled_from(NOT_IN_XML), min_size=1, max_size=4),
+).map(
+    lambda parts: (
+        parts[0][: len(parts[0]) // 2] + "".join(parts[1]) + parts[0][len(parts[0]) // 2 :]
+    )
+)
+
+
+@hostile
+@given(
+    title=text_with_forbidden,
+    description=text_with_forbidden,
+    venue=text_with_forbidden,
+    speaker=text_with_forbidden,
+    commenter=text_with_forbidden,
+    body=text_with_forbidden,
+)
+@example(
+    **dict.fromkeys(
+        ["title", "description", "venue", "speaker", "commenter", "body"], "\ufffe\uffff"
+    )
+)
+def test_every_feed_stays_well_formed_xml_whatever_its_fields_hold(
+    visitor, john, title, description, venue, speaker, commenter, body
+):
+    from talks.models import Talk
+
+    Talk.objects.all().delete()
+    john.name = speaker[:64]
+    john.save()
+    talk = make_talk(
+        john, title=title[:128] or "t", description=description, venue=venue[:128] or "v"
+    )
+    make_comment(talk, author_name=commenter[:64] or "c", body=body or "b")
+
+    for path in ("/feeds/talks/", "/feeds/user/john/", f"/feeds/talk/{talk.pk}/comments/"):
+        response = visitor.get(path)
+        assert response.status_code == 200
+        ElementTree.fromstring(response.content)  # noqa: S314 - our own feed
+        assert not any(character in response.content.decode() for character in NOT_IN_XML)
+
+
+CONTROL_CHARACTERS = [chr(c) for c in [*range(1, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]]
+address_with_control = st.tuples(
+    st.sampled_from(['"ann{}smith"@example.org', "ann{}@example.org", "ann@exa{}mple.org"]),
+    st.sampled_from(CONTROL_CHARACTERS),
+).map(lambda parts: parts[0].format(parts[1]))
+
+
+@hostile
+@given(address=address_with_control)
+@example(address='"ann\x01smith"@example.org')
+@example(address="ann@exa\u2028mple.org")
+def test_no_email_field_accepts_an_address_with_a_control_character(visitor, talk, address):
+    comment = visitor.post(
+        f"/talk/{talk.pk}/comments/",
+        {"author_name": "Ann", "author_email": address, "body": "Hi", "notify": "on"},
+    )
+    login = visitor.post("/auth/login/", {"username": address, "password": "x"})
+    reset = visitor.post("/auth/password-reset/", {"email": address})
+    token = visitor.post(
+        "/api/1.0/tokens",
+        json.dumps({"email": address, "password": "x"}),
+        content_type="application/json",
+    )
+
+    for response in (comment, login, reset, token):
+        assert_handled(response)
+    assert comment.status_code == 200
+    assert talk.comments.count() == 0
+    assert OutboxEmail.objects.count() == 0

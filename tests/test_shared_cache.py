@@ -4,6 +4,7 @@ Two servers stand for two machines behind a load balancer: one database, one Red
 visitor whose requests land on either.
 """
 
+import concurrent.futures
 import os
 import uuid
 
@@ -81,17 +82,30 @@ def test_the_comment_rate_limit_counts_across_two_servers_sharing_redis(
     assert len(counters) == 1
 
 
-def test_with_a_cache_in_each_process_the_servers_count_apart(live_database, start_server, talk_id):
-    """The control: local memory caches let a client through twice the limit over two servers."""
-    servers = [
-        start_server(
-            DATABASE_URL=live_database.url,
-            CACHE_URL="locmemcache://talks",
-            COMMENT_RATE_LIMIT=RATE,
-        )
-        for _ in range(2)
-    ]
+def post_comments_concurrently(server, talk_id, count, *, at_once=4):
+    """Post `count` visitor comments, `at_once` in flight together: they land on several workers."""
+    with concurrent.futures.ThreadPoolExecutor(at_once) as pool:
+        return sorted(pool.map(lambda n: post_comments([server], talk_id, 1)[0], range(count)))
 
-    statuses = post_comments(servers, talk_id, 2 * LIMIT + 1)
 
-    assert statuses == [302] * (2 * LIMIT) + [429]
+def test_the_default_cache_holds_the_limit_across_the_workers_of_one_server(
+    live_database, start_server, talk_id
+):
+    """No CACHE_URL: gunicorn's workers share the database's cache table, and one count."""
+    server = start_server(DATABASE_URL=live_database.url, COMMENT_RATE_LIMIT=RATE, workers=2)
+
+    statuses = post_comments_concurrently(server, talk_id, 4 * LIMIT)
+    stored = live_database.run("from talks.models import Comment; print(Comment.objects.count())")
+
+    assert statuses == [302] * LIMIT + [429] * (3 * LIMIT)
+    assert stored.strip() == str(LIMIT)
+
+
+@pytest.mark.parametrize("cache_url", ["locmemcache://talks", "dummycache://"])
+def test_production_refuses_to_start_with_a_cache_of_each_process(
+    live_database, start_server, cache_url
+):
+    with pytest.raises(AssertionError, match="gunicorn exited early") as refused:
+        start_server(DATABASE_URL=live_database.url, CACHE_URL=cache_url)
+
+    assert "CACHE_URL names a cache of each process" in str(refused.value)

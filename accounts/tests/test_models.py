@@ -29,14 +29,21 @@ def test_two_users_with_the_same_password_get_different_hashes(john, david):
     assert david.check_password(PASSWORD) is True
 
 
+def chooses_gravatar(user, address):
+    user.avatar, user.gravatar_email = user.Avatar.GRAVATAR, address
+    return user
+
+
 def test_the_gravatar_is_the_sha256_of_the_address_with_size_rating_and_default(john):
+    chooses_gravatar(john, "john@example.com")
+
     assert john.avatar_url(size=256, rating="pg", default="retro") == (
         f"https://www.gravatar.com/avatar/{JOHN_SHA256}?s=256&r=pg&d=retro"
     )
 
 
 def test_the_gravatar_hash_ignores_case_and_surrounding_spaces(john):
-    john.email = "  John@Example.COM "
+    chooses_gravatar(john, "  John@Example.COM ")
 
     assert john.avatar_url() == (
         f"https://www.gravatar.com/avatar/{JOHN_SHA256}?s=256&r=pg&d=identicon"
@@ -44,7 +51,7 @@ def test_the_gravatar_hash_ignores_case_and_surrounding_spaces(john):
 
 
 def test_the_gravatar_is_always_https_and_never_the_old_md5(john):
-    url = john.avatar_url()
+    url = chooses_gravatar(john, "john@example.com").avatar_url()
 
     assert url.startswith("https://www.gravatar.com/avatar/")
     assert "d4c74594d841139328695756648b6bd6" not in url

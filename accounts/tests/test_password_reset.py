@@ -1,14 +1,17 @@
 import re
 
 from django.core import mail
+from django.test import TestCase
 
 from conftest import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase for john"
 
 
-def ask_for_a_reset(client, email):
-    return client.post("/auth/password-reset/", {"email": email})
+def ask_for_a_reset(client, email, **extra):
+    """Ask, and run what the request left for after its commit: the outbox's delivery."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/auth/password-reset/", {"email": email}, **extra)
 
 
 def test_the_reset_email_links_to_site_url_and_the_link_sets_a_new_password(client, john, settings):
@@ -90,3 +93,43 @@ def test_the_new_password_must_be_confirmed(client, john):
     }
     john.refresh_from_db()
     assert john.check_password(PASSWORD) is True
+
+
+def test_the_request_only_queues_the_link_and_answers_alike_for_any_address(client, john):
+    from talks.models import OutboxEmail
+
+    known = client.post("/auth/password-reset/", {"email": "John@Example.com"})
+    unknown = client.post("/auth/password-reset/", {"email": "nobody@example.com"})
+
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert mail.outbox == []  # sent by the worker, after the request
+    [row] = OutboxEmail.objects.all()
+    assert (row.kind, row.address, row.user, row.talk) == ("password_reset", john.email, john, None)
+
+
+def test_an_address_gets_three_links_an_hour_whatever_its_spelling(client, john):
+    spellings = ["john@example.com", "JOHN@example.com", "John@Example.Com", "john@EXAMPLE.com"]
+
+    statuses = [ask_for_a_reset(client, email).status_code for email in spellings]
+
+    assert statuses == [302, 302, 302, 429]
+    assert len(mail.outbox) == 3
+
+
+def test_an_unknown_address_is_throttled_the_same_as_a_known_one(client, john):
+    statuses = [ask_for_a_reset(client, "nobody@example.com").status_code for _ in range(4)]
+
+    assert statuses == [302, 302, 302, 429]
+
+
+def test_one_client_may_ask_ten_times_an_hour_for_any_addresses(client, john):
+    statuses = [ask_for_a_reset(client, f"person{n}@example.com").status_code for n in range(10)]
+    over = ask_for_a_reset(client, "john@example.com")
+
+    assert statuses == [302] * 10
+    assert over.status_code == 429
+    assert "Too many password reset requests" in over.content.decode()
+    assert mail.outbox == []
+    other_client = ask_for_a_reset(client, "john@example.com", REMOTE_ADDR="192.0.2.9")
+    assert other_client.status_code == 302
+    assert len(mail.outbox) == 1

@@ -91,7 +91,14 @@ def test_the_profile_editor_shows_the_current_values(john_client, john):
 
     assert response.status_code == 200
     assert response.context["form"].instance == john
-    assert list(response.context["form"].fields) == ["name", "location", "bio", "language"]
+    assert list(response.context["form"].fields) == [
+        "name",
+        "location",
+        "bio",
+        "avatar",
+        "gravatar_email",
+        "language",
+    ]
     assert 'value="John Doe"' in response.content.decode()
 
 

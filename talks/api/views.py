@@ -6,9 +6,12 @@ from django.contrib.auth import authenticate as check_password
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.forms import LoginIdentityField
 from talks_site.json_errors import json_error
 
 from .. import services
@@ -34,6 +37,9 @@ class CommentView(ApiView):
     """PUT approves a waiting comment; DELETE deletes one. The talk's author or an admin only."""
 
     http_method_names = ["put", "delete"]
+    forbidden_message = gettext_lazy(
+        "Only the talk's author or an admin may moderate this comment."
+    )
 
     def get_comment(self, request, pk):
         user = auth.authenticate(request, auth.read_json(request))
@@ -41,7 +47,7 @@ class CommentView(ApiView):
         if comment is None:
             raise ApiError(404, _("There is no comment %(id)s.") % {"id": pk})
         if not comment.talk.can_be_managed_by(user):
-            raise ApiError(403, _("Only the talk's author or an admin may moderate this comment."))
+            raise ApiError(403, str(self.forbidden_message))
         return comment, user
 
     def put(self, request, pk):
@@ -67,13 +73,81 @@ class CommentView(ApiView):
         return JsonResponse({"status": "ok", "pending": Comment.objects.pending_counts(user)})
 
 
+class CommentStateView(CommentView):
+    """PUT sets one of a comment's marks, DELETE clears it; either may be repeated (idempotent).
+
+    Same callers and errors as CommentView; the answer is the comment's marks after the change.
+    """
+
+    forbidden_message = gettext_lazy(
+        "Only the talk's author or an admin may pin or mark this comment."
+    )
+
+    def put(self, request, pk):
+        comment, _user = self.get_comment(request, pk)
+        return self.marks(comment, self.perform(self.set_mark, comment))
+
+    def delete(self, request, pk):
+        comment, _user = self.get_comment(request, pk)
+        return self.marks(comment, self.perform(self.clear_mark, comment))
+
+    def perform(self, action, comment):
+        try:
+            return action(comment)
+        except services.CommentStateError as error:
+            raise ApiError(400, str(error)) from None
+        except Comment.DoesNotExist:
+            raise ApiError(404, _("There is no comment %(id)s.") % {"id": comment.pk}) from None
+
+    def marks(self, comment, unpinned=None):
+        return JsonResponse(
+            {
+                "status": "ok",
+                "comment": {
+                    "id": comment.pk,
+                    "pinned": comment.pinned,
+                    "answered": comment.answered,
+                },
+                # The comment the pin moved from, so a page can update it too.
+                "unpinned": unpinned,
+            }
+        )
+
+
+class CommentPinView(CommentStateView):
+    """PUT pins the comment (moving the talk's pin to it); DELETE unpins it."""
+
+    @staticmethod
+    def set_mark(comment):
+        return services.pin_comment(comment)
+
+    @staticmethod
+    def clear_mark(comment):
+        services.unpin_comment(comment)
+
+
+class CommentAnsweredView(CommentStateView):
+    """PUT marks a top-level comment answered; DELETE marks it unanswered."""
+
+    @staticmethod
+    def set_mark(comment):
+        services.mark_answered(comment)
+
+    @staticmethod
+    def clear_mark(comment):
+        services.mark_answered(comment, answered=False)
+
+
 class TokenRequestForm(forms.Form):
     """What a token request holds; validated like the login form (no NUL bytes, a real email)."""
 
-    email = forms.EmailField(max_length=254)
+    email = LoginIdentityField(max_length=254)
     password = forms.CharField(strip=False, max_length=4096)
 
 
+# A token is a credential: no browser, proxy or cache may keep one, nor the answer to a
+# failed try (never_cache sends `no-store` among the rest, on every answer, errors included).
+@method_decorator(never_cache, name="dispatch")
 class TokenView(ApiView):
     """POST `{"email": ..., "password": ...}` → `{"token": ..., "expires_in": seconds}`."""
 

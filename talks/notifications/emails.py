@@ -3,10 +3,13 @@
 import html
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.encoding import force_bytes
 from django.utils.html import strip_tags
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import Truncator
 
 from ..links import absolute_url
@@ -14,6 +17,8 @@ from ..models import OutboxEmail
 from .unsubscribe import unsubscribe_url
 
 EXCERPT_LENGTH = 200
+# What a reply's email quotes of the comment it answers.
+ANSWERED_EXCERPT_LENGTH = 60
 
 
 def render_email(name, context, *, to, language, headers=None):
@@ -49,6 +54,23 @@ def excerpt(comment, length=EXCERPT_LENGTH):
     return Truncator(text).chars(length)
 
 
+def password_reset_email(outbox):
+    """The link that sets a new password; None once the account can no longer use one.
+
+    The token is made now, as the email is written: it is never stored, and it is valid for
+    PASSWORD_RESET_TIMEOUT from here.
+    """
+    user = outbox.user
+    if user is None or not user.is_active or not user.has_usable_password():
+        return None
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    return render_email("password_reset", context, to=outbox.address, language=outbox.language)
+
+
 class EmailWriter:
     """Writes the emails of one flush.
 
@@ -66,6 +88,8 @@ class EmailWriter:
         Reads the row's comments through `outbox.comments.all()`, which the flush prefetches
         for a batch in the order the email tells them: no query here.
         """
+        if outbox.kind == OutboxEmail.Kind.PASSWORD_RESET:
+            return password_reset_email(outbox)
         if outbox.kind == OutboxEmail.Kind.MODERATION:
             make_email, approved = self.moderation_email, False
         else:
@@ -117,5 +141,14 @@ class EmailWriter:
                 "excerpt": excerpt(comment),
                 "url": absolute_url(comment.get_absolute_url()),
                 "created_at": comment.created_at,
+                # A reply names the comment it answers, with the start of it.
+                "answers": (
+                    {
+                        "author": comment.parent.display_name,
+                        "excerpt": excerpt(comment.parent, ANSWERED_EXCERPT_LENGTH),
+                    }
+                    if comment.parent_id
+                    else None
+                ),
             }
         return self._comments[comment.pk]

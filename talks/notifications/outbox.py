@@ -5,19 +5,24 @@ flush once that commits (talks.tasks.request_delivery). The flush sends every du
 SMTP connection and marks each sent only once the server has accepted it.
 """
 
+import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.db.models import F, Min, Prefetch
+from django.utils import timezone, translation
 
 from ..models import Comment, OutboxEmail
 from .emails import EmailWriter
 
 logger = logging.getLogger(__name__)
+
+# The longest wait between two tries of one email, in seconds.
+MAX_BACKOFF = 3600
 
 # Errors about one message: the connection is still good for the next one.
 MESSAGE_ERRORS = (
@@ -71,6 +76,22 @@ def queue_emails(comment):
     return any(row.created_at == now for row in rows)
 
 
+def queue_password_reset(user):
+    """Write the outbox row of a password reset link for `user`; deliver it after commit.
+
+    The email goes out from the worker like every other, so asking for a reset costs the same
+    time whether the address has an account or not.
+    """
+    return OutboxEmail.objects.create(
+        user=user,
+        address=user.email,
+        name=user.username,
+        kind=OutboxEmail.Kind.PASSWORD_RESET,
+        # The user's choice, else the language of the page that asked for the link.
+        language=user.language or translation.get_language() or settings.LANGUAGE_CODE,
+    )
+
+
 def _pending_rows(talk_id, recipients, kind, now):
     """The pending row of each address for the talk, made where missing, locked against a flush.
 
@@ -114,7 +135,9 @@ def _pending_rows(talk_id, recipients, kind, now):
 # are never lost.
 BATCH_SIZE = 50
 # An email's comments, as it tells them: oldest first, with their authors' names.
-COMMENTS_IN_ORDER = Comment.objects.select_related("author").order_by("created_at", "id")
+COMMENTS_IN_ORDER = Comment.objects.select_related("author", "parent__author").order_by(
+    "created_at", "id"
+)
 
 
 @dataclass
@@ -124,10 +147,13 @@ class FlushResult:
     dropped: int = 0
 
 
-def flush_outbox(now=None):
-    """Send every due email over one SMTP connection; a failed one stays pending for a retry."""
+def flush_outbox(now=None, *, backoff=True):
+    """Send every due email over one SMTP connection; a failed one stays pending for a retry.
+
+    `backoff=False` also tries the failed emails still waiting out their backoff.
+    """
     result = FlushResult()
-    due_ids = list(OutboxEmail.objects.due(now).values_list("id", flat=True))
+    due_ids = list(OutboxEmail.objects.due(now, backoff=backoff).values_list("id", flat=True))
     if not due_ids:
         return result
     connection = get_connection()
@@ -135,16 +161,15 @@ def flush_outbox(now=None):
         connection.open()
     except OSError as error:
         logger.warning("outbox: cannot reach the mail server: %s", error)
-        OutboxEmail.objects.filter(pk__in=due_ids).update(
-            attempts=F("attempts") + 1, last_error=_describe(error)
-        )
+        tried = OutboxEmail.objects.filter(pk__in=due_ids).values_list("pk", "attempts")
+        _record_failures({pk: (attempts, _describe(error)) for pk, attempts in tried})
         result.failed = len(due_ids)
         return result
     try:
         writer = EmailWriter()
         for start in range(0, len(due_ids), BATCH_SIZE):
             batch_ids = due_ids[start : start + BATCH_SIZE]
-            if not _send_batch(batch_ids, now, connection, writer, result):
+            if not _send_batch(batch_ids, now, backoff, connection, writer, result):
                 # The connection is gone: the rest wait for the next flush, untouched.
                 result.failed += len(due_ids) - start - len(batch_ids)
                 break
@@ -153,7 +178,7 @@ def flush_outbox(now=None):
     return result
 
 
-def _send_batch(ids, now, connection, writer, result):
+def _send_batch(ids, now, backoff, connection, writer, result):
     """Send the rows of `ids` that are still due, and mark each as sent, failed or dropped.
 
     Returns False when the connection can take no more.
@@ -164,9 +189,9 @@ def _send_batch(ids, now, connection, writer, result):
         # skip_locked: another worker flushing at the same time sends these rows, not both.
         # (SQLite has no row locks; its writers take turns on the whole database instead.)
         batch = list(
-            OutboxEmail.objects.due(now)
+            OutboxEmail.objects.due(now, backoff=backoff)
             .filter(pk__in=ids)
-            .select_related("talk")
+            .select_related("talk", "user")
             .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
             .select_for_update(skip_locked=True, of=("self",))
         )
@@ -178,7 +203,7 @@ def _send_batch(ids, now, connection, writer, result):
             try:
                 connection.send_messages([message])
             except Exception as error:  # e.g. a refused address, or one the backend cannot write
-                failed[outbox.pk] = _describe(error)
+                failed[outbox.pk] = (outbox.attempts, _describe(error))
                 logger.warning(
                     "outbox: email %d to %s not sent: %s", outbox.pk, outbox.address, error
                 )
@@ -198,13 +223,42 @@ def _send_batch(ids, now, connection, writer, result):
 
 def _mark(sent, dropped, failed):
     """Record a batch's outcome: sent rows leave the queue, failed ones wait for a retry."""
-    tried = F("attempts") + 1
     if sent:
-        OutboxEmail.objects.filter(pk__in=sent).update(attempts=tried, sent_at=timezone.now())
+        OutboxEmail.objects.filter(pk__in=sent).update(
+            attempts=F("attempts") + 1, sent_at=timezone.now()
+        )
     if dropped:
         OutboxEmail.objects.filter(pk__in=dropped).delete()
-    for pk, error in failed.items():
-        OutboxEmail.objects.filter(pk=pk).update(attempts=tried, last_error=error)
+    _record_failures(failed)
+
+
+def retry_backoff(attempts):
+    """Seconds to wait after the `attempts`-th failure: the retry delay, doubled each time."""
+    return min(settings.OUTBOX_RETRY_DELAY * 2 ** (attempts - 1), MAX_BACKOFF)
+
+
+def _record_failures(failed):
+    """Count a failed try for each row of `failed` ({pk: (attempts before, error)}).
+
+    The row waits out its backoff before the next try; after OUTBOX_MAX_ATTEMPTS tries it is
+    marked failed, so no flush takes it again: one bad address costs a bounded number of tries
+    (it once made every flush fail on it, forever).
+    """
+    now = timezone.now()
+    for pk, (attempts, error) in failed.items():
+        tried = attempts + 1
+        row = OutboxEmail.objects.filter(pk=pk)
+        if tried >= settings.OUTBOX_MAX_ATTEMPTS:
+            logger.error("outbox: email %d given up after %d tries: %s", pk, tried, error)
+            row.update(attempts=tried, last_error=error, failed_at=now, next_attempt_at=None)
+        else:
+            next_attempt = now + datetime.timedelta(seconds=retry_backoff(tried))
+            row.update(attempts=tried, last_error=error, next_attempt_at=next_attempt)
+
+
+def next_attempt_at():
+    """When the earliest pending email that failed may be tried again (None: none waits)."""
+    return OutboxEmail.objects.pending().aggregate(earliest=Min("next_attempt_at"))["earliest"]
 
 
 def _describe(error):

@@ -170,6 +170,24 @@ def run(step, using=connection):
             cursor.execute(sql)
 
 
+def _sqlite_triggers_missing(using):
+    """Whether SQLite lost a trigger: a migration that remakes talks_talk or accounts_user
+    (how SQLite alters most columns) drops the old table's triggers with it."""
+    names = {f"{TABLE}_{name}" for name in ("insert", "update", "delete", "speaker")}
+    with using.cursor() as cursor:
+        cursor.execute("SELECT name, type FROM sqlite_master WHERE name LIKE %s", [f"{TABLE}%"])
+        found = dict(cursor.fetchall())
+    return TABLE in found and not names <= found.keys()
+
+
+def repair(using=connection):
+    """Put back triggers a migration dropped, and index what changed meanwhile (post_migrate)."""
+    if using.vendor == "sqlite" and _sqlite_triggers_missing(using):
+        run("pause", using)
+        run("resume", using)
+        run("rebuild", using)
+
+
 def rebuild():
     """Index every talk afresh, in one statement: what a bulk load calls once at its end."""
     run("rebuild")

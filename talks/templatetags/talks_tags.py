@@ -3,9 +3,11 @@ import datetime
 from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from .. import structured_data
+from ..moments import link_moments, moment_targets
 
 register = template.Library()
 
@@ -30,14 +32,16 @@ def time_tag(value, style="date"):
 
 
 @register.simple_tag
-def page_link(number, base_url="", fragment="", kept_query=""):
+def page_link(number, base_url="", fragment="", query=""):
     """The link to page `number` of a list: its first page is `base_url` itself, when given.
 
-    A list shown without a base URL links by its query alone, "?page=1" included, after
-    `kept_query` ("q=django&"), the part of the query that every page of the list repeats.
+    A list shown without a base URL links by its query alone, "?page=1" included. `query`
+    (e.g. "unanswered=1") is a filter the list keeps on every page.
     """
-    query = f"?{kept_query}page={number}" if number > 1 or not base_url else ""
-    return f"{base_url}{query}{fragment}"
+    params = [query] if query else []
+    if number > 1 or not base_url:
+        params.append(f"page={number}")
+    return f"{base_url}{'?' + '&'.join(params) if params else ''}{fragment}"
 
 
 @register.simple_tag
@@ -60,3 +64,11 @@ def talk_open_graph(talk):
 @register.inclusion_tag("includes/_open_graph.html")
 def profile_open_graph(user):
     return {"properties": structured_data.profile_open_graph(user)}
+
+
+@register.filter
+def with_moments(body_html, talk):
+    """A comment's stored HTML with its moments linked into `talk`'s video and slides."""
+    # body_html was sanitised at save (talks.markdown); link_moments copies it and adds only
+    # links whose every attribute it builds itself: marking the result safe is sound.
+    return mark_safe(link_moments(body_html, moment_targets(talk)))  # noqa: S308 - see above

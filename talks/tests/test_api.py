@@ -423,3 +423,19 @@ def test_a_session_request_may_send_a_json_body_too(john, talk, pending):
 
     assert response.status_code == 200
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"email": "john@example.com", "password": PASSWORD}, 200),
+        ({"email": "john@example.com", "password": "wrong"}, 401),
+        ({"email": "not an address", "password": "x"}, 400),
+    ],
+)
+def test_no_answer_of_the_tokens_endpoint_may_be_stored(client, john, body, status):
+    response = call(client, "POST", "/api/1.0/tokens", body)
+
+    assert response.status_code == status
+    assert "no-store" in response["Cache-Control"].split(", ")
+    assert "private" in response["Cache-Control"].split(", ")

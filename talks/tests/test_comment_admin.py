@@ -154,3 +154,15 @@ def test_the_comment_admin_is_for_admins_only(john_client, comments):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_changelist_shows_and_filters_replies(susan_client, comments, talk):
+    reply = make_comment(talk, parent=comments["approved"], author_name="Cy", body="Reply")
+
+    replies = susan_client.get(CHANGELIST, {"kind": "reply"})
+    top_level = susan_client.get(CHANGELIST, {"kind": "top"})
+
+    assert listed(replies) == [reply.pk]
+    assert f"#{comments['approved'].pk} by Ann" in replies.content.decode()
+    assert reply.pk not in listed(top_level)
+    assert len(listed(top_level)) == 3

@@ -21,7 +21,14 @@ def visitor_form(talk, **data):
 def test_a_visitor_gives_name_email_comment_and_notify(talk):
     form = CommentForm(talk=talk, user=AnonymousUser())
 
-    assert list(form.fields) == ["author_name", "author_email", "body", "notify", "website"]
+    assert list(form.fields) == [
+        "author_name",
+        "author_email",
+        "body",
+        "notify",
+        "website",
+        "parent",
+    ]
     assert [form.fields[name].label for name in ("author_name", "author_email", "body")] == [
         "Name",
         "Email",
@@ -39,7 +46,7 @@ def test_notify_me_is_checked_by_default(talk):
 def test_a_logged_in_user_gives_only_the_comment(talk, david):
     form = CommentForm(talk=talk, user=david)
 
-    assert list(form.fields) == ["body"]
+    assert list(form.fields) == ["body", "parent"]
 
 
 def test_a_visitor_must_give_name_email_and_comment(talk):

@@ -1,5 +1,6 @@
 import datetime
 import xml.etree.ElementTree as ET
+from xml.dom import minidom
 
 import pytest
 from django.utils import timezone
@@ -219,3 +220,45 @@ def test_control_characters_that_xml_cannot_carry_are_left_out_of_feeds(client, 
     )
     assert speaker.findtext(f"{ATOM}title") == "Talks by JohnDoe"
     assert (comments[0]["title"], comments[0]["author"]) == ("Bell on Verticaltab", "Bell")
+
+
+def test_a_reply_in_the_comment_feed_says_what_it_answers(client, talk, john):
+    question = make_comment(talk, author_name="Ann", body="Why?")
+    reply = make_comment(talk, parent=question, author=john, body="Because")
+
+    first = entries(read_feed(client, f"/feeds/talk/{talk.pk}/comments/"))[0]
+
+    assert first["title"] == "John Doe replied to Ann on Flask by Example"
+    assert first["summary"] == (
+        f'<p>In reply to <a href="{SITE}/comments/{question.pk}/">Ann</a>:</p>{reply.body_html}'
+    )
+
+
+FEEDS = ["/feeds/talks/", "/feeds/user/john/", "/feeds/talk/{talk}/comments/"]
+NOT_XML = "\ufffe\uffff\x0b\x1b"
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_every_feed_parses_whatever_code_points_xml_forbids_its_fields_held(client, john, path):
+    john.name = f"John{NOT_XML}Doe"
+    john.save()
+    talk = make_talk(john, title=f"Title{NOT_XML}", description=f"About{NOT_XML}", venue="V")
+    make_comment(talk, author_name=f"Ann{NOT_XML}", body=f"Nice{NOT_XML} talk")
+
+    response = client.get(path.format(talk=talk.pk))
+    tree = ET.fromstring(response.content)  # noqa: S314 - our own feed, made in this test
+    minidom.parseString(response.content)  # noqa: S318 - the same, with a second parser
+
+    text = response.content.decode()
+    assert not any(character in text for character in NOT_XML)
+    [entry] = entries(tree)
+    if "comments" in path:
+        assert tree.findtext(f"{ATOM}title") == "Comments on Title"
+        assert (entry["title"], entry["author"]) == ("Ann on Title", "Ann")
+        assert entry["summary"].startswith("<p>Nice")
+    else:
+        assert (entry["title"], entry["author"], entry["summary"]) == (
+            "Title",
+            "JohnDoe",
+            "<p>About</p>",
+        )

@@ -291,7 +291,70 @@ def test_a_flush_with_failures_asks_for_a_retry_on_a_backend_that_can_wait(
     assert result.failed == 2
     [retry] = DBTaskResult.objects.all()
     assert retry.task_path == "talks.tasks.flush_notifications"
-    assert before + HOUR <= retry.run_after <= timezone.now() + HOUR + SECOND
+    assert retry.args_kwargs == {"args": [], "kwargs": {"retry": True}}
+    # The first backoff: OUTBOX_RETRY_DELAY, 60 seconds.
+    wait = datetime.timedelta(seconds=60)
+    assert before + wait <= retry.run_after <= timezone.now() + wait + 2 * SECOND
+
+
+def test_however_many_flushes_fail_one_retry_waits(talk, subscribers, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    make_comment(talk, author_email="new@example.org", notify=False)
+    OutboxEmail.objects.pending().update(created_at=timezone.now() - HOUR)
+
+    for _ in range(3):
+        OutboxEmail.objects.update(next_attempt_at=None)  # due again at once
+        assert tasks.deliver().failed == 2
+
+    assert DBTaskResult.objects.count() == 1
+    # The retry, once it runs (and fails again), may ask for the next one.
+    OutboxEmail.objects.update(next_attempt_at=None)
+    tasks.flush_notifications.call(retry=True)
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_each_failure_doubles_the_wait_and_the_last_try_marks_the_email_failed(
+    talk, subscribers, smtp, settings
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 4
+    smtp.handler.refuse_with = "550 5.1.1 No such user"
+    smtp.handler.refuse_for = {"ann@example.org"}
+    make_comment(talk, author_email="new@example.org", notify=False)
+    waits = []
+
+    for _ in range(4):
+        before = timezone.now()
+        flush_outbox(now=later(2))
+        row = OutboxEmail.objects.get(address="ann@example.org")
+        if row.next_attempt_at is not None:
+            waits.append(round((row.next_attempt_at - before).total_seconds() / 60))
+            assert flush_outbox(now=row.next_attempt_at - SECOND).failed == 0  # not before
+
+    row = OutboxEmail.objects.get(address="ann@example.org")
+    assert waits == [1, 2, 4]
+    assert (row.attempts, row.failed_at is not None, row.next_attempt_at) == (4, True, None)
+    assert "550" in row.last_error
+    assert list(OutboxEmail.objects.failed()) == [row]
+    assert not OutboxEmail.objects.pending().filter(address="ann@example.org").exists()
+    assert flush_outbox(now=later(48)).failed == 0  # never tried again
+    assert recipients(smtp.messages) == ["bob@example.org"]
+
+
+def test_a_failed_email_does_not_block_the_next_notification_to_that_address(
+    talk, subscribers, smtp, settings
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    smtp.handler.refuse_with = "550 5.1.1 No such user"
+    smtp.handler.refuse_for = {"ann@example.org"}
+    make_comment(talk, author_email="new@example.org", notify=False)
+    flush_outbox(now=later())
+
+    make_comment(talk, author_email="newer@example.org", notify=False)
+
+    assert OutboxEmail.objects.filter(address="ann@example.org").count() == 2
+    assert OutboxEmail.objects.pending().filter(address="ann@example.org").count() == 1
 
 
 def test_a_flush_that_sent_everything_asks_for_nothing_more(talk, subscribers, settings):

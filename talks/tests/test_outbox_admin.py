@@ -36,3 +36,18 @@ def test_outbox_rows_cannot_be_added_or_edited_in_the_admin(susan_client, talk):
 
 def test_speakers_cannot_open_the_outbox(john_client):
     assert john_client.get(CHANGELIST).status_code == 302
+
+
+def test_an_email_given_up_on_is_kept_and_listed_as_failed_with_its_error(susan_client, talk):
+    make_comment(talk, approved=False)
+    waiting = OutboxEmail.objects.get()
+    failed = OutboxEmail.objects.create(talk=talk, address="bad@example.org", kind="new_comments")
+    OutboxEmail.objects.filter(pk=failed.pk).update(
+        failed_at=failed.created_at, attempts=8, last_error="SMTPDataError: 550 No such user"
+    )
+
+    page = susan_client.get(CHANGELIST, {"state": "failed"})
+
+    assert listed(page) == [failed.pk]
+    assert "550 No such user" in page.content.decode()
+    assert listed(susan_client.get(CHANGELIST, {"state": "pending"})) == [waiting.pk]

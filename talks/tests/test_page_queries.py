@@ -62,6 +62,10 @@ def site(request, settings, db):
         make_comment(showcase, author=author, author_email=f"reader{n}@example.org")
     for n in range(2 * size):
         make_comment(showcase, approved=False, author_email=f"waiting{n}@example.org")
+    # A published and a waiting reply to each of `size` published comments.
+    for top in list(showcase.comments.approved().order_by("pk")[:size]):
+        make_comment(showcase, parent=top, author_email=f"answer{top.pk}@example.org")
+        make_comment(showcase, parent=top, approved=False, author_email=f"held{top.pk}@example.org")
     return Site(showcase, make_user("susan", admin=True))
 
 
@@ -87,6 +91,10 @@ def talk_page(site):
     return site.showcase.get_absolute_url()
 
 
+def unanswered(site):
+    return f"{site.showcase.get_absolute_url()}?unanswered=1"
+
+
 def comment_link(site):
     return reverse("talks:comment", args=[site.showcase.comments.approved().last().pk])
 
@@ -105,10 +113,12 @@ PAGES = [
     Page("timeline", "speaker", "/", 4, shows="talks"),
     # The speaker, then one page of their talks.
     Page("profile", "visitor", "/user/grace/", 2, shows="talks"),
-    # The talk with its speaker, then one page of published comments with their authors.
-    Page("talk page", "visitor", talk_page, 2, shows="comments_page"),
-    Page("talk page", "speaker", talk_page, 5, shows="comments_page"),
-    Page("talk page", "admin", talk_page, 5, shows="comments_page"),
+    # The talk with its speaker, one page of top-level comments with their authors, then
+    # their replies with theirs.
+    Page("talk page", "visitor", talk_page, 3, shows="comments_page"),
+    Page("talk page", "speaker", talk_page, 6, shows="comments_page"),
+    Page("talk page", "admin", talk_page, 6, shows="comments_page"),
+    Page("unanswered questions", "speaker", unanswered, 6, shows="comments_page"),
     # One page of waiting comments with their talks and authors, then their count.
     Page("moderation queue", "speaker", "/moderate/", 4, shows="comments_page"),
     Page("moderation queue", "admin", "/moderate/admin/", 4, shows="comments_page"),
@@ -156,3 +166,13 @@ def test_deep_pages_show_the_rows_a_plain_offset_would(site):
         page = paginate(timeline, str(number), PER_PAGE)
         assert page.object_list == expected
         assert page.has_next == timeline[offset + PER_PAGE :].exists()
+
+
+def test_a_page_with_replies_costs_what_one_without_does(client, django_assert_num_queries):
+    talk = make_talk(make_user("ada"), title="No replies yet")
+    for n in range(5):
+        make_comment(talk, author_email=f"reader{n}@example.org")
+
+    with django_assert_num_queries(3):
+        response = client.get(talk.get_absolute_url())
+    assert 'class="comment comment-reply"' not in response.content.decode()

@@ -57,3 +57,17 @@ def test_if_empty_leaves_a_database_with_talks_alone(db):
 
     assert counts() == before
     assert out == "The database already has talks: no demo data added.\n"
+
+
+def test_the_demo_showcase_is_a_conversation(client, db):
+    seed()
+    showcase = Talk.objects.timeline().first()
+
+    [question] = showcase.comments.filter(pinned=True)
+    assert question.answered is True
+    replies = question.replies.order_by("created_at", "id")
+    assert [reply.by_speaker for reply in replies.approved()] == [False, True]
+    assert replies.pending().count() == 1
+    page = client.get(showcase.get_absolute_url()).content.decode()
+    assert page.count('class="comment comment-reply"') == 2
+    assert "data-seek=" in page

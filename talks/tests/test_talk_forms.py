@@ -32,6 +32,7 @@ def test_a_talk_needs_only_title_venue_and_date():
         **VALID,
         "description": "",
         "date": datetime.date(2014, 4, 11),
+        "comments_open": False,  # a box left unticked
     }
 
 

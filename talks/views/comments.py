@@ -1,6 +1,7 @@
 """Posting comments on the talk page, and their live preview."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,10 +19,13 @@ from .. import ratelimit
 from ..forms import CommentForm, CommentPreviewForm
 from ..markdown import render_markdown
 from ..models import Comment, Talk
+from ..moments import link_moments, moment_targets
 from ..pagination import paginate
 
 logger = logging.getLogger(__name__)
 
+COMMENTS_CLOSED = _("Comments are closed.")
+COMMENTS_TALK_MISSING = _("There is no such talk.")
 VISITOR_POSTED = _(
     "Thank you for your comment. It will be published after the presenter reviews it."
 )
@@ -29,9 +33,13 @@ USER_POSTED = _("Your comment was published.")
 
 
 def comment_url(comment, user):
-    """The talk page that shows `comment` to `user`, scrolled to it."""
+    """The talk page that shows `comment` to `user`, scrolled to it.
+
+    A reply is shown with its top-level comment, so it is on that comment's page.
+    """
     talk = comment.talk
-    position = Comment.objects.thread(talk, user).up_to(comment).count()
+    top_level = comment.parent if comment.parent_id else comment
+    position = Comment.objects.thread(talk, user).up_to(top_level).count()
     page = (position - 1) // settings.COMMENTS_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
     return f"{talk.get_absolute_url()}{query}#{comment.anchor}"
@@ -44,7 +52,7 @@ class CommentLinkView(SingleObjectMixin, View):
     anyone else gets a 404, as for a comment that is gone.
     """
 
-    queryset = Comment.objects.select_related("talk")
+    queryset = Comment.objects.select_related("talk", "parent")
 
     def get(self, request, *args, **kwargs):
         comment = self.get_object()
@@ -62,18 +70,30 @@ class TalkPageMixin(TemplateResponseMixin):
 
     def talk_page_context(self, talk, form=None):
         user = self.request.user
-        page = paginate(
-            Comment.objects.thread(talk, user),
-            self.request.GET.get("page"),
-            settings.COMMENTS_PER_PAGE,
+        can_manage = talk.can_be_managed_by(user)
+        comments = Comment.objects.thread(talk, user)
+        # The talk's author's "Unanswered questions": a filter nobody else has use for.
+        unanswered = can_manage and self.request.GET.get("unanswered") == "1"
+        if unanswered:
+            comments = comments.unanswered()
+        page = paginate(comments, self.request.GET.get("page"), settings.COMMENTS_PER_PAGE)
+        query = urlencode(
+            [("unanswered", "1")] * unanswered + [("page", page.number)] * (page.number > 1)
         )
-        here = talk.get_absolute_url() + (f"?page={page.number}" if page.number > 1 else "")
+        comments_open = talk.comments_are_open()
+        if form is None and comments_open:
+            reply_to = Comment.objects.answerable(talk, self.request.GET.get("reply"))
+            form = CommentForm(talk=talk, user=user, reply_to=reply_to)
         return {
             "talk": talk,
-            "can_manage": talk.can_be_managed_by(user),
+            "can_manage": can_manage,
             "comments_page": page,
-            "form": form or CommentForm(talk=talk, user=user),
-            "moderation_next": here,
+            "comments_open": comments_open,
+            "unanswered": unanswered,
+            "pager_query": "unanswered=1" if unanswered else "",
+            "here_query": query,
+            "form": form,
+            "moderation_next": talk.get_absolute_url() + (f"?{query}" if query else ""),
         }
 
 
@@ -88,6 +108,9 @@ class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
         form = CommentForm(
             request.POST, talk=talk, user=request.user, language=request.LANGUAGE_CODE
         )
+        if not talk.comments_are_open():
+            # Refused before anything else, and nothing is stored; the page keeps the text.
+            return self.render_to_response(self.talk_page_context(talk, form), status=403)
         try:
             ratelimit.check(request, "comment")
         except ratelimit.RateLimited as limited:
@@ -122,7 +145,15 @@ class CommentPreviewView(View):
         response["Allow"] = "POST"
         return response
 
-    def post(self, request):
+    def post(self, request, pk=None):
+        # At a talk's own address the preview shows its moments, and a closed talk says so.
+        talk = None
+        if pk is not None:
+            talk = Talk.objects.filter(pk=pk).first()
+            if talk is None:
+                return json_error(404, COMMENTS_TALK_MISSING)
+            if not talk.comments_are_open():
+                return json_error(403, str(COMMENTS_CLOSED))
         try:
             ratelimit.check(request, "preview", factor=ratelimit.PREVIEWS_PER_COMMENT)
         except ratelimit.RateLimited as limited:
@@ -133,4 +164,7 @@ class CommentPreviewView(View):
         form = CommentPreviewForm(request.POST)
         if not form.is_valid():
             return json_error(400, form.errors["body"][0])
-        return JsonResponse({"html": render_markdown(form.cleaned_data["body"])})
+        html = render_markdown(form.cleaned_data["body"])
+        if talk is not None:
+            html = link_moments(html, moment_targets(talk))
+        return JsonResponse({"html": html})

@@ -74,12 +74,14 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
                 messages.success(request, gettext("The comment was deleted."))
         except services.CommentStateError as error:
             messages.error(request, str(error))
-        return HttpResponseRedirect(self.next_url(comment))
+        return HttpResponseRedirect(next_url(request, comment))
 
-    def next_url(self, comment):
-        url = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return url
-        return f"{comment.talk.get_absolute_url()}#comments"
+
+def next_url(request, comment):
+    """Where a button posted from a page goes back to: the page's own `next`, if it is ours."""
+    url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return f"{comment.talk.get_absolute_url()}#comments"

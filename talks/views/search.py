@@ -25,6 +25,6 @@ class SearchView(PagedTalksMixin, TemplateView):
             q=self.raw_query,
             query=self.query,
             # Kept in the Newer/Older links ahead of page=N (templates/includes/_pager.html).
-            page_query=urlencode({"q": self.raw_query}) + "&",
+            page_query=urlencode({"q": self.raw_query}),
             **kwargs,
         )

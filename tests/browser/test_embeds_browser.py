@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import make_talk
-from talks.embeds import FRAME_SOURCES
+from talks.embed_providers import FRAME_SOURCES
 
 PROVIDER_HOSTS = {urlsplit(origin).hostname for origin in FRAME_SOURCES} | {
     "www.youtube.com",

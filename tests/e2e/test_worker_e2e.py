@@ -85,7 +85,13 @@ def flush_interval():
 
 
 @pytest.fixture
-def site(backend, flush_interval, live_database, start_server, tmp_path):
+def site_env():
+    """More settings for the site and its worker; a test may parametrize it."""
+    return {}
+
+
+@pytest.fixture
+def site(backend, flush_interval, site_env, live_database, start_server, tmp_path):
     """The site, its worker and an SMTP server, sharing one database; returns what tests use."""
     with running_smtp_server() as smtp:
         env = {
@@ -94,6 +100,7 @@ def site(backend, flush_interval, live_database, start_server, tmp_path):
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
             "MAIL_FLUSH_INTERVAL": str(flush_interval),
             **backend["env"],
+            **site_env,
         }
         talk_id = int(
             live_database.run(
@@ -247,3 +254,82 @@ def test_the_send_notifications_loop_delivers_and_stops_cleanly_on_sigterm(live_
     assert message["To"] == "ann@example.org"
     assert loop.process.returncode == 0
     assert "Sent 1 email; 0 failed, 0 waiting." in loop.log()
+
+
+RETRY_CAP = {"OUTBOX_RETRY_DELAY": "1", "OUTBOX_MAX_ATTEMPTS": "3"}
+
+
+@pytest.mark.parametrize("backend", ["database_queue"], indirect=True)
+@pytest.mark.parametrize("site_env", [RETRY_CAP])
+def test_a_refused_address_is_tried_a_few_times_with_one_retry_waiting_then_marked_failed(site):
+    """The worker and a real SMTP server that refuses the speaker's address: no retry storm."""
+    server, smtp, db = site["server"], site["smtp"], site["db"]
+    smtp.handler.refuse_with = "550 5.1.1 No such user"
+    smtp.handler.refuse_for = {"john@example.com"}
+    # Three talks, a comment on each: three moderation emails, each flush failing on them.
+    talk_ids = [site["talk_id"]] + [
+        int(
+            db.run(
+                f"""
+                from talks.models import Talk
+                print(Talk.objects.create(
+                    author_id=1, title="Talk {n}", venue="PyCon", date="2014-04-11"
+                ).pk)
+                """
+            )
+        )
+        for n in range(2)
+    ]
+    for talk_id in talk_ids:
+        post_comment(server, talk_id, "Ann", "ann@example.org", "Hello")
+
+    # Backoff 1 s then 2 s: every row has had its three tries within about 10 s.
+    waiting_retries, deadline = [], time.monotonic() + DELIVERY_TIMEOUT
+    while time.monotonic() < deadline:
+        state = db.run(
+            """
+            from django.utils import timezone
+            from django_tasks_db.models import DBTaskResult
+            from talks.models import OutboxEmail
+            waiting = DBTaskResult.objects.filter(status="READY", run_after__gt=timezone.now())
+            print(waiting.count(), OutboxEmail.objects.failed().count())
+            """
+        ).split()
+        waiting_retries.append(int(state[0]))
+        if state[1] == "3":
+            break
+    time.sleep(4)  # a retry storm would go on now
+    rows = db.run(
+        """
+        from django_tasks_db.models import DBTaskResult
+        from talks.models import OutboxEmail
+        for row in OutboxEmail.objects.order_by("talk_id"):
+            print(row.attempts, row.failed_at is not None, row.last_error.split(":")[0])
+        print(DBTaskResult.objects.filter(status="READY").count())
+        """
+    ).splitlines()
+
+    assert max(waiting_retries) <= 1
+    assert rows == ["3 True SMTPDataError"] * 3 + ["0"]
+    assert smtp.messages == []
+
+
+@pytest.mark.parametrize("backend", ["database_queue"], indirect=True)
+@pytest.mark.parametrize("flush_interval", [3600])
+def test_the_worker_sends_a_password_reset_link_at_once_whatever_the_flush_interval(site):
+    server, smtp = site["server"], site["smtp"]
+    visitor = server.client()
+
+    response = visitor.post(
+        "/auth/password-reset/", {"email": "JOHN@example.com"}, csrf_from="/auth/password-reset/"
+    )
+    [message] = wait_for_mail(smtp, 1)
+
+    assert (response.status, response.header("Location")) == (302, "/auth/password-reset/sent/")
+    assert (message["To"], message["Subject"]) == (
+        "john@example.com",
+        "[talks] Reset your password",
+    )
+    [link] = re.findall(rf"{re.escape(SITE_URL)}(/auth/reset/\S+/)", body(message, "plain"))
+    page = visitor.get(link)
+    assert page.status == 302  # Django swaps the token for a session key, then shows the form

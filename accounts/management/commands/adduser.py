@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from talks_site.email_addresses import validate_deliverable_email
 
 PASSWORD_VARIABLE = "DJANGO_USER_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, email, username, admin, interactive, **options):
         try:
             validate_email(email)
+            validate_deliverable_email(email)
         except ValidationError:
             raise CommandError(
                 _("%(email)r is not a valid email address.") % {"email": email}

@@ -169,6 +169,8 @@ class Command(BaseCommand):
             host = users[1] if len(users) > 1 else users[0]
             rows = self.create_talks(rng, users, max(talks - 1, 0))
             showcase_talk = self.create_showcase(rng, host, users, *showcase) if talks else None
+            if showcase_talk:
+                self.create_conversation(showcase_talk, host)
             self.create_comments(
                 rng, rows, users, comments - sum(showcase), options["pending"], host
             )
@@ -274,6 +276,27 @@ class Command(BaseCommand):
             step=datetime.timedelta(seconds=60),
         )
         return talk
+
+    def create_conversation(self, talk, host):
+        """Make the showcase a conversation out of its comments, their number unchanged: a
+        question pinned and answered by its speaker in a reply, a visitor's reply, and one
+        waiting. Its video is YouTube's, so the comment naming 12:30 links to that moment."""
+        published = list(talk.comments.approved().order_by("created_at", "id"))
+        if len(published) < 3:
+            return
+        question = next((c for c in published if c.body.startswith("Question:")), published[0])
+        later = [comment for comment in published if comment.created_at > question.created_at]
+        Comment.objects.filter(pk=question.pk).update(pinned=True, answered=True)
+        if later:
+            # The speaker's answer: written from the speaker's account, which notifies nobody.
+            Comment.objects.filter(pk=later[-1].pk).update(
+                parent=question, author=host, notify=False
+            )
+        if len(later) > 1:
+            Comment.objects.filter(pk=later[0].pk).update(parent=question)
+        waiting = talk.comments.pending().order_by("created_at", "id").first()
+        if waiting is not None:
+            Comment.objects.filter(pk=waiting.pk).update(parent=question)
 
     def create_comments(self, rng, talks, users, count, pending, host):
         if not talks or not count:

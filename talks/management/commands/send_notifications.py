@@ -57,7 +57,8 @@ class Command(BaseCommand):
         if everything:
             # As if every pending email had waited its whole interval.
             now += datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
-        result = flush_outbox(now=now)
+        # The operator asks now: an email waiting out its retry backoff is tried too.
+        result = flush_outbox(now=now, backoff=False)
         waiting = OutboxEmail.objects.pending().count()
         sent = ngettext("Sent %(count)d email;", "Sent %(count)d emails;", result.sent) % {
             "count": result.sent
