@@ -417,7 +417,10 @@ class Comment(models.Model):
             and answered.notify
             and answered.email.lower() != self.email.lower()
         ):
-            told[answered.email.lower()] = Recipient(answered.email, answered.display_name)
+            chosen = answered.author.language if answered.author_id else ""
+            told[answered.email.lower()] = Recipient(
+                answered.email, answered.display_name, chosen or answered.language
+            )
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()

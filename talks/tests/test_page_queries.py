@@ -168,7 +168,7 @@ def test_deep_pages_show_the_rows_a_plain_offset_would(site):
         assert page.has_next == timeline[offset + PER_PAGE :].exists()
 
 
-def test_a_page_with_replies_costs_what_one_without_does(client, django_assert_num_queries):
+def test_a_page_with_replies_costs_what_one_without_does(client, db, django_assert_num_queries):
     talk = make_talk(make_user("ada"), title="No replies yet")
     for n in range(5):
         make_comment(talk, author_email=f"reader{n}@example.org")
