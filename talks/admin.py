@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from talks_site.ids import parse_id
 
 from . import services
-from .models import Comment, OutboxEmail, Talk
+from .models import Comment, EmailAddress, OutboxEmail, Talk, TrustedAddress
 
 
 @admin.register(Talk)
@@ -98,7 +98,7 @@ class CommentAdmin(admin.ModelAdmin):
         "answered",
     )
     ordering = ("-created_at", "-id")
-    actions = ["approve_comments"]
+    actions = ["approve_comments", "approve_and_trust_comments"]
     # The changelist's "N of M selected" would COUNT(*) the whole comments table.
     show_full_result_count = False
 
@@ -137,6 +137,62 @@ class CommentAdmin(admin.ModelAdmin):
             "Approved %(count)d comment.", "Approved %(count)d comments.", approved
         ) % {"count": approved}
         self.message_user(request, message)
+
+    @admin.action(
+        description=_("Approve selected comments and trust their addresses"),
+        permissions=["change"],
+    )
+    def approve_and_trust_comments(self, request, queryset):
+        """Approve each waiting visitor comment and let its talk's author trust its address."""
+        approved = 0
+        for comment in queryset.pending().filter(author__isnull=True).select_related("talk"):
+            try:
+                services.approve_and_trust(comment)
+            except (services.CommentStateError, Comment.DoesNotExist):
+                continue  # approved or deleted by someone else since the list was shown
+            approved += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Approved %(count)d comment and trusted its address.",
+                "Approved %(count)d comments and trusted their addresses.",
+                approved,
+            )
+            % {"count": approved},
+        )
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(admin.ModelAdmin):
+    """Visitors' addresses: which are confirmed, and when one was last asked to confirm."""
+
+    list_display = ("address", "confirmed_at", "confirmation_sent_at", "created_at")
+    list_filter = (("confirmed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("address",)
+    ordering = ("-created_at", "-id")
+    readonly_fields = ("address", "confirmation_sent_at", "created_at")
+
+    def has_add_permission(self, request):
+        # An address is confirmed by its owner, through the emailed link.
+        return False
+
+
+@admin.register(TrustedAddress)
+class TrustedAddressAdmin(admin.ModelAdmin):
+    """Every speaker's trusted addresses; deleting one ends that trust."""
+
+    list_display = ("address", "speaker", "created_at", "from_comment")
+    list_select_related = ("speaker", "from_comment")
+    search_fields = ("address", "speaker__username", "speaker__email")
+    raw_id_fields = ("speaker", "from_comment")
+    ordering = ("-created_at", "-id")
+
+    def has_add_permission(self, request):
+        # Trust is given from a comment ("Approve and trust"), where the address was seen.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SentFilter(admin.SimpleListFilter):

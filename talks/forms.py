@@ -110,10 +110,13 @@ class CommentForm(forms.ModelForm):
             "notify": _("Every email has a link to stop them."),
         }
 
-    def __init__(self, *args, talk, user, reply_to=None, language=None, **kwargs):
+    def __init__(
+        self, *args, talk, user, reply_to=None, proven_address=None, language=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.talk = talk
         self.user = user
+        self.proven_address = proven_address
         self.language = language
         # The comment being answered (a reply itself, maybe), for "Replying to <name>".
         self.replying_to = reply_to
@@ -172,6 +175,7 @@ class CommentForm(forms.ModelForm):
             author_email=data.get("author_email", ""),
             notify=data.get("notify", False),
             parent=data.get("parent"),
+            proven_address=self.proven_address,
             language=self.language,
         )
 

@@ -4,7 +4,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talks_site.email_addresses import validate_deliverable_email
 
+from .addresses import EmailAddress, TrustedAddress
 from .embeds import embed_for
 from .markdown import render_markdown
 
@@ -213,6 +215,15 @@ class CommentQuerySet(models.QuerySet):
         """Comments whose author asked to hear of new ones; only a published one subscribes."""
         return self.approved().filter(notify=True)
 
+    def from_confirmed_addresses(self):
+        """Comments whose author's address is proven: a user's, or a visitor's confirmed one."""
+        from django.contrib.auth import get_user_model
+
+        address = Lower(OuterRef("author_email"))
+        confirmed = EmailAddress.objects.confirmed().filter(address=address)
+        account = get_user_model().objects.annotate(address=Lower("email")).filter(address=address)
+        return self.filter(Q(author__isnull=False) | Exists(confirmed) | Exists(account))
+
     def by_address(self, address):
         """Comments written from `address`: a visitor's given email or a user's account email."""
         return self.filter(
@@ -292,6 +303,8 @@ class Comment(models.Model):
     answered = models.BooleanField(_("answered"), default=False, db_default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
+    # Set before approving when the commenter publishes it themselves: nobody tells them so.
+    published_by_commenter = False
 
     class Meta:
         verbose_name = _("comment")
@@ -398,10 +411,11 @@ class Comment(models.Model):
     def recipients(self):
         """Who is told about this comment: the talk's author while it waits, else the subscribers.
 
-        Subscribers are the authors of the talk's other published comments with notify on,
-        each address once (case-blind), never the talk's author nor this comment's own author.
-        A reply also tells the author of the comment it answers, talk's author included, as a
-        subscriber: when that comment has notify on, and it is not the reply's own author.
+        Subscribers are the authors of the talk's other published comments with notify on and a
+        proven address, each address once (case-blind), never the talk's author nor this
+        comment's own author. A reply also tells the author of the comment it answers, talk's
+        author included, as a subscriber: when that comment has notify on, and it is not the
+        reply's own author.
         """
         talk_author = self.talk.author
         if not self.approved:
@@ -424,6 +438,7 @@ class Comment(models.Model):
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()
+            .from_confirmed_addresses()
             .exclude(pk=self.pk)
             .order_by("created_at", "id")
             .values_list(
@@ -445,6 +460,20 @@ class Comment(models.Model):
                 told[address.lower()] = Recipient(address, name, chosen or language)
         return [recipient for recipient in told.values() if recipient is not None]
 
+    def is_from_trusted_address(self):
+        """Does the talk's author trust the address of this visitor's comment?"""
+        return not self.author_id and TrustedAddress.objects.trusts(
+            self.talk_author_id, self.author_email
+        )
+
+    def author_to_tell_of_publication(self):
+        """Whom to tell that a moderator published this comment: its visitor, if proven."""
+        if self.author_id or self.published_by_commenter or self.author_email == "":
+            return None
+        if not EmailAddress.objects.is_confirmed(self.author_email):
+            return None
+        return Recipient(self.author_email, self.author_name, self.language)
+
 
 # An outbox row still to be sent: neither sent nor given up on.
 PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
@@ -461,12 +490,12 @@ class OutboxEmailQuerySet(models.QuerySet):
     def due(self, now=None, *, backoff=True):
         """Pending emails whose flush interval and retry backoff have passed, oldest first.
 
-        A password reset link has no interval: it is what the reader waits for. `backoff=False`
+        The prompt kinds wait for no interval: someone is waiting for them. `backoff=False`
         also takes the failed emails still waiting out their backoff (an operator's flush).
         """
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(seconds=settings.MAIL_FLUSH_INTERVAL)
-        interval_over = Q(created_at__lte=cutoff) | Q(kind=OutboxEmail.Kind.PASSWORD_RESET)
+        interval_over = Q(created_at__lte=cutoff) | Q(kind__in=OutboxEmail.PROMPT_KINDS)
         due = self.pending().filter(interval_over)
         if backoff:
             due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -474,12 +503,19 @@ class OutboxEmailQuerySet(models.QuerySet):
 
 
 class OutboxEmail(models.Model):
-    """An email waiting to be sent (or sent, or given up on): one pending per address and talk."""
+    """An email waiting to be sent (or sent, or given up on): one pending per address, talk and
+    kind."""
 
     class Kind(models.TextChoices):
         MODERATION = "moderation", _("comments waiting for moderation")
         NEW_COMMENTS = "new_comments", _("new comments")
         PASSWORD_RESET = "password_reset", _("password reset link")
+        CONFIRM_ADDRESS = "confirm_address", _("confirm your email address")
+        PUBLISH_COMMENT = "publish_comment", _("publish your comment")
+        COMMENT_APPROVED = "comment_approved", _("your comment is published")
+
+    # Sent at the next flush, asked for at once: someone is waiting for them.
+    PROMPT_KINDS = (Kind.CONFIRM_ADDRESS, Kind.PUBLISH_COMMENT, Kind.PASSWORD_RESET)
 
     # The talk a notification is about; none for a password reset.
     talk = models.ForeignKey(
@@ -528,9 +564,9 @@ class OutboxEmail(models.Model):
             # A second comment before the flush joins the pending email instead of adding one;
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
             models.UniqueConstraint(
-                fields=["address", "talk"],
+                fields=["address", "talk", "kind"],
                 condition=PENDING,
-                name="outbox_one_pending_per_address_talk",
+                name="outbox_one_pending_per_address_talk_kind",
             ),
         ]
         indexes = [

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Comment, Talk
+from .models import Comment, EmailAddress, Talk, TrustedAddress
 
 
 class CommentStateError(Exception):
@@ -25,6 +25,7 @@ def create_comment(
     author_email="",
     notify=True,
     parent=None,
+    proven_address=None,
     language=None,
 ):
     """Store a comment: a logged-in user's is published at once, a visitor's waits for review.
@@ -33,13 +34,16 @@ def create_comment(
 
     A user's comment subscribes their account to the talk (notify keeps its default, on);
     the unsubscribe link in the emails turns that off as it does a visitor's box. `parent`, a
-    top-level comment of `talk`, makes it a reply.
+    top-level comment of `talk`, makes it a reply. A visitor's is published at once too when
+    the talk's author trusts its address and the browser proved it holds that address
+    (`proven_address`, from the confirmed-address cookie).
     """
     language = language or settings.LANGUAGE_CODE
     if user is not None and user.is_authenticated:
         return Comment.objects.create(
             talk=talk, parent=parent, author=user, body=body, language=language, approved=True
         )
+    proven = proven_address is not None and proven_address == author_email.lower()
     return Comment.objects.create(
         talk=talk,
         parent=parent,
@@ -48,7 +52,7 @@ def create_comment(
         author_email=author_email,
         body=body,
         notify=notify,
-        approved=False,
+        approved=proven and TrustedAddress.objects.trusts(talk.author_id, author_email),
     )
 
 
@@ -140,3 +144,39 @@ def mark_answered(comment, answered=True):
         )
     Comment.objects.filter(pk=comment.pk).update(answered=answered)
     comment.answered = answered
+
+
+@transaction.atomic
+def approve_and_trust(comment):
+    """Publish a visitor's waiting comment, and let its address publish on the speaker's talks."""
+    if comment.author_id:
+        raise CommentStateError(_("Only a visitor's address can be trusted."))
+    approve_comment(comment)
+    return trust_address(comment)
+
+
+def trust_address(comment):
+    """Record that the talk's author trusts the address of `comment` (once per address)."""
+    trusted, _created = TrustedAddress.objects.get_or_create(
+        speaker_id=comment.talk_author_id,
+        address=comment.author_email.lower(),
+        defaults={"from_comment": comment},
+    )
+    return trusted
+
+
+def publish_own_comment(comment, address):
+    """The commenter publishes their comment from the emailed link, which proves their address.
+
+    The address stays proven whatever follows; the comment is published only while the talk's
+    author still trusts the address, and otherwise waits for review.
+    """
+    EmailAddress.objects.confirm(address)
+    with transaction.atomic():
+        if not TrustedAddress.objects.trusts(comment.talk_author_id, address):
+            raise CommentStateError(_("The speaker reviews this comment before it is published."))
+        if _lock_state(comment):
+            raise CommentStateError(_("This comment was already published."))
+        comment.published_by_commenter = True
+        comment.approve()
+    return comment

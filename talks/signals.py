@@ -4,6 +4,8 @@ The receivers sit above both the outbox and the task queue, so they are where th
 the outbox writes the rows, and the task module is asked, after commit, to deliver them.
 """
 
+from functools import partial
+
 from django.db import connections, transaction
 
 from . import tasks
@@ -15,8 +17,11 @@ def comment_saved(sender, instance, created, raw=False, update_fields=None, **kw
     """A comment was saved: the outbox decides whether it calls for emails."""
     if raw:  # loaddata writes rows as they were; nothing happened to tell anyone about
         return
-    if outbox.comment_saved(instance, created=created, update_fields=update_fields):
+    deliveries = outbox.comment_saved(instance, created=created, update_fields=update_fields)
+    if deliveries.batched:
         transaction.on_commit(tasks.request_delivery, robust=True)
+    if deliveries.prompt:
+        transaction.on_commit(partial(tasks.request_delivery, at_once=True), robust=True)
 
 
 def migrated(sender, using, **kwargs):

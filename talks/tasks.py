@@ -51,8 +51,9 @@ def deliver():
 def request_delivery(*, retry=False, at_once=False):
     """Ask the task queue to flush the outbox once the rows just written are due.
 
-    `at_once` flushes now (a password reset link). A retry runs when the earliest failed
-    email's backoff is over (outbox.retry_backoff), and only if no other retry waits already.
+    `at_once` flushes now: someone waits for the email just queued (OutboxEmail.PROMPT_KINDS).
+    A retry runs when the earliest failed email's backoff is over (outbox.retry_backoff), and
+    only if no other retry waits already.
     A backend without run_after cannot wait: it flushes now for new rows (those not yet due
     wait for a later flush) and leaves retries to the next.
     """
@@ -71,7 +72,6 @@ def request_delivery(*, retry=False, at_once=False):
             return
         flush.using(run_after=run_after).enqueue(retry=True)
         return
-    # A password reset link is waited for: it does not wait for the flush interval.
     delay = 0 if at_once else settings.MAIL_FLUSH_INTERVAL
     if delay > 0 and supports_defer:
         flush = flush.using(run_after=whole_second_after(timezone.now(), delay))

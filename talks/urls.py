@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import comments, moderation, search, share, speaker, unsubscribe
+from .views import comments, inbox, moderation, search, share, speaker, trusted, unsubscribe
 from .views import talks as views
 
 app_name = "talks"
@@ -44,7 +44,25 @@ urlpatterns = [
         path(f"comments/<int:pk>/{action}/", view, name=f"comment_{action}")
         for action, view in speaker.ACTION_VIEWS.items()
     ],
+    path(
+        "comments/<int:pk>/trust/",
+        moderation.CommentModerationView.as_view(action="trust"),
+        name="comment_trust",
+    ),
     path("moderate/", moderation.ModerationQueueView.as_view(), name="moderate"),
+    path("moderate/trusted/", trusted.TrustedAddressListView.as_view(), name="trusted"),
+    path(
+        "moderate/trusted/<int:pk>/remove/",
+        trusted.TrustedAddressRemoveView.as_view(),
+        name="trusted_remove",
+    ),
+    path(
+        "moderate/email/<int:pk>/<str:action>/<str:token>/",
+        inbox.EmailModerationView.as_view(),
+        name="email_moderate",
+    ),
+    path("confirm/<str:token>/", inbox.ConfirmAddressView.as_view(), name="confirm_address"),
+    path("publish/<str:token>/", inbox.PublishCommentView.as_view(), name="publish_comment"),
     path("moderate/admin/", moderation.AdminModerationQueueView.as_view(), name="moderate_admin"),
     path("feeds/talks/", feeds.TimelineFeed(), name="timeline_feed"),
     path("feeds/user/<str:username>/", feeds.SpeakerFeed(), name="speaker_feed"),

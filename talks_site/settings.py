@@ -291,6 +291,8 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True  # read by LocaleMiddleware only; pages name it in <html lang>
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
+# The cookie naming the address a visitor proved (talks.confirmations) travels like the session.
+ADDRESS_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Scripts read the token from the page's form (the {% csrf_token %} input), never the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -16,14 +16,17 @@ VISITORS = ("v3@example.org", "v4@example.org")
 
 @pytest.fixture
 def discussed_talk(live_database):
-    """john's talk, where visitors v1 and v2 have approved comments and asked to be notified."""
+    """john's talk, where visitors v1 and v2 (confirmed) have approved comments and asked to be
+    notified."""
     return live_database.run(
         """
         from conftest import make_comment, make_talk, make_user
+        from talks.models import EmailAddress
         talk = make_talk(make_user("john"))
         make_user("david")
         for n in (1, 2):
             make_comment(talk, author_name=f"V{n}", author_email=f"v{n}@example.org", notify=True)
+            EmailAddress.objects.confirm(f"v{n}@example.org")
         print(talk.pk)
         """
     ).strip()

@@ -12,13 +12,16 @@ from django.utils.html import strip_tags
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import Truncator
 
+from ..confirmations import confirmation_url, publish_url
 from ..links import absolute_url
 from ..models import OutboxEmail
+from ..moderation_links import moderation_url
 from .unsubscribe import unsubscribe_url
 
 EXCERPT_LENGTH = 200
 # What a reply's email quotes of the comment it answers.
 ANSWERED_EXCERPT_LENGTH = 60
+Kind = OutboxEmail.Kind
 
 
 def render_email(name, context, *, to, language, headers=None):
@@ -88,35 +91,69 @@ class EmailWriter:
         Reads the row's comments through `outbox.comments.all()`, which the flush prefetches
         for a batch in the order the email tells them: no query here.
         """
-        if outbox.kind == OutboxEmail.Kind.PASSWORD_RESET:
+        if outbox.kind == Kind.PASSWORD_RESET:
             return password_reset_email(outbox)
-        if outbox.kind == OutboxEmail.Kind.MODERATION:
-            make_email, approved = self.moderation_email, False
-        else:
-            make_email, approved = self.new_comments_email, True
-        # A comment approved or deleted before the flush needs no review; a deleted one is no
-        # news.
-        comments = [comment for comment in outbox.comments.all() if comment.approved == approved]
+        make_email, wanted = {
+            # A comment approved or deleted before the flush needs no review.
+            Kind.MODERATION: (self.moderation_email, False),
+            # A deleted one is no news.
+            Kind.NEW_COMMENTS: (self.new_comments_email, True),
+            Kind.COMMENT_APPROVED: (self.comment_approved_email, True),
+            Kind.PUBLISH_COMMENT: (self.publish_comment_email, False),
+            # A comment deleted as spam asks nobody to confirm.
+            Kind.CONFIRM_ADDRESS: (self.confirm_address_email, None),
+        }[outbox.kind]
+        comments = [
+            comment
+            for comment in outbox.comments.all()
+            if wanted is None or comment.approved == wanted
+        ]
         return make_email(outbox, comments) if comments else None
 
     def moderation_email(self, outbox, comments):
-        """Tell a talk's author that comments wait for their review."""
-        return render_email(
-            "moderation",
-            self._context(outbox, comments),
-            to=outbox.address,
-            language=outbox.language,
-        )
+        """Tell a talk's author that comments wait, each with links that act on it."""
+        speaker = outbox.talk.author
+        context = self._context(outbox, comments)
+        for comment, shown in zip(comments, context["comments"], strict=True):
+            shown["links"] = {
+                action: moderation_url(comment, action, speaker)
+                for action in ("approve", "delete", "trust")
+            }
+            shown["address"] = "" if comment.author_id else comment.author_email
+        return render_email("moderation", context, to=outbox.address, language=outbox.language)
 
     def new_comments_email(self, outbox, comments):
         """Tell a commenter of new comments on a talk, with a one-click way to stop."""
+        return self._subscriber_email("new_comments", outbox, comments)
+
+    def comment_approved_email(self, outbox, comments):
+        """Tell a visitor that the speaker published their comment."""
+        return self._subscriber_email("comment_approved", outbox, comments)
+
+    def publish_comment_email(self, outbox, comments):
+        """Give a trusted visitor the link that publishes their waiting comment."""
+        context = self._context(outbox, comments)
+        for comment, shown in zip(comments, context["comments"], strict=True):
+            shown["publish_url"] = publish_url(comment)
+        return render_email("publish_comment", context, to=outbox.address, language=outbox.language)
+
+    def confirm_address_email(self, outbox, comments):
+        """Ask a visitor to confirm their address before it is told of new comments."""
+        context = {
+            **self._context(outbox, comments),
+            "address": outbox.address,
+            "confirm_url": confirmation_url(outbox.address),
+        }
+        return render_email("confirm_address", context, to=outbox.address, language=outbox.language)
+
+    def _subscriber_email(self, name, outbox, comments):
         unsubscribe = unsubscribe_url(outbox.address, outbox.talk_id)
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         return render_email(
-            "new_comments",
+            name,
             {**self._context(outbox, comments), "unsubscribe_url": unsubscribe},
             to=outbox.address,
             language=outbox.language,
@@ -135,6 +172,7 @@ class EmailWriter:
         }
 
     def _comment(self, comment):
+        """What an email shows of a comment: its own copy, since some emails add to it."""
         if comment.pk not in self._comments:
             self._comments[comment.pk] = {
                 "author": comment.display_name,
@@ -151,4 +189,4 @@ class EmailWriter:
                     else None
                 ),
             }
-        return self._comments[comment.pk]
+        return dict(self._comments[comment.pk])

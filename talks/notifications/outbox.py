@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Min, Prefetch
 from django.utils import timezone, translation
 
-from ..models import Comment, OutboxEmail
+from ..models import Comment, EmailAddress, OutboxEmail, Recipient
 from .emails import EmailWriter
 
 logger = logging.getLogger(__name__)
@@ -36,30 +36,76 @@ MESSAGE_ERRORS = (
 # --- Queueing ------------------------------------------------------------------------------
 
 
-def comment_saved(comment, *, created, update_fields):
-    """Queue the emails a saved comment calls for: a new pending one, or one just published.
+@dataclass
+class Deliveries:
+    """Which flushes a save calls for once its transaction commits."""
 
-    A comment is published either as it is made (a logged-in user's) or by Comment.approve(),
-    which saves `approved` and nothing else; any other save of a comment is an edit.
-    Returns True when a delivery is to be asked for once the transaction commits.
+    batched: bool = False  # news, sent once the flush interval has passed
+    prompt: bool = False  # emails a visitor waits for, sent at once
+
+
+def comment_saved(comment, *, created, update_fields):
+    """Queue the emails a saved comment calls for: a new one, or one just published.
+
+    A comment is published either as it is made (a logged-in user's, or a trusted visitor's) or
+    by Comment.approve(), which saves `approved` and nothing else; any other save of a comment
+    is an edit.
     """
+    deliveries = Deliveries()
     if created:
-        return queue_emails(comment)
-    if comment.approved and update_fields is not None and "approved" in update_fields:
-        return queue_emails(comment)
-    return False
+        deliveries.batched = queue_emails(comment)
+        if not comment.approved:
+            deliveries.prompt = queue_address_email(comment)
+    elif comment.approved and update_fields is not None and "approved" in update_fields:
+        news = queue_emails(comment)
+        notice = queue_publication_notice(comment)
+        deliveries.batched = news or notice
+    return deliveries
 
 
 def queue_emails(comment):
-    """Write the outbox rows for `comment` in the current transaction.
+    """Write the moderation or news rows for `comment` in the current transaction.
 
     Returns True when it made a row, whose delivery is then to be asked for after commit; a row
     that already existed has had its delivery asked for by the comment that made it.
     """
-    recipients = comment.recipients()
+    kind = OutboxEmail.Kind.NEW_COMMENTS if comment.approved else OutboxEmail.Kind.MODERATION
+    return queue(comment, kind, comment.recipients())
+
+
+def queue_address_email(comment):
+    """Ask a visitor to prove their address, by email: to publish a comment, or to hear news.
+
+    A speaker who trusts the address lets its owner publish from the inbox (which proves it
+    too); otherwise an address that asked for news is asked to confirm, at most once a day.
+    """
+    if comment.author_id:
+        return False
+    visitor = [Recipient(comment.author_email, comment.author_name, comment.language)]
+    if comment.is_from_trusted_address():
+        return queue(comment, OutboxEmail.Kind.PUBLISH_COMMENT, visitor)
+    if not comment.notify or EmailAddress.objects.is_confirmed(comment.author_email):
+        return False
+    if not EmailAddress.objects.claim_confirmation_email(comment.author_email):
+        return False
+    return queue(comment, OutboxEmail.Kind.CONFIRM_ADDRESS, visitor)
+
+
+def queue_publication_notice(comment):
+    """Tell a visitor whose address is proven that their comment was published."""
+    author = comment.author_to_tell_of_publication()
+    if author is None:
+        return False
+    return queue(comment, OutboxEmail.Kind.COMMENT_APPROVED, [author])
+
+
+def queue(comment, kind, recipients):
+    """Join `comment` to the pending `kind` email of each recipient about its talk.
+
+    Returns True when it made a row (rather than joining one already pending).
+    """
     if not recipients:
         return False
-    kind = OutboxEmail.Kind.NEW_COMMENTS if comment.approved else OutboxEmail.Kind.MODERATION
     by_address = {}
     for recipient in recipients:
         by_address.setdefault(recipient.address.lower(), recipient)
@@ -120,7 +166,7 @@ def _pending_rows(talk_id, recipients, kind, now):
         )
         found = (
             OutboxEmail.objects.pending()
-            .filter(talk_id=talk_id, address__in=missing)
+            .filter(talk_id=talk_id, kind=kind, address__in=missing)
             .select_for_update()
             .order_by("address")
         )
@@ -191,7 +237,7 @@ def _send_batch(ids, now, backoff, connection, writer, result):
         batch = list(
             OutboxEmail.objects.due(now, backoff=backoff)
             .filter(pk__in=ids)
-            .select_related("talk", "user")
+            .select_related("talk__author", "user")
             .prefetch_related(Prefetch("comments", queryset=COMMENTS_IN_ORDER))
             .select_for_update(skip_locked=True, of=("self",))
         )

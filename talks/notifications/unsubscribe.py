@@ -13,6 +13,8 @@ from ..models import Comment, OutboxEmail
 
 # The salt is part of every token already sent: changing it breaks the links in old emails.
 SALT = "talks.unsubscribe"
+# What unsubscribing from a talk stops; a confirmation or publishing link still goes out.
+UNSUBSCRIBED_KINDS = (OutboxEmail.Kind.NEW_COMMENTS, OutboxEmail.Kind.COMMENT_APPROVED)
 
 
 def make_token(address, talk_id):
@@ -47,5 +49,7 @@ def unsubscribe(address, talk_id):
             .by_address(address)
             .update(notify=False)
         )
-        OutboxEmail.objects.pending().filter(talk_id=talk_id, address=address.lower()).delete()
+        OutboxEmail.objects.pending().filter(
+            talk_id=talk_id, address=address.lower(), kind__in=UNSUBSCRIBED_KINDS
+        ).delete()
     return changed

@@ -51,7 +51,10 @@ def test_visitor_comment_waits_for_approval(client, talk):
         False,
     )
     assert response.redirect_chain == [(f"/talk/{talk.pk}/#comments", 302)]
-    assert flashes(response) == [VISITOR_POSTED]
+    assert flashes(response) == [
+        VISITOR_POSTED,
+        "To hear of new comments, follow the link we emailed to ann@example.org to confirm it.",
+    ]
     assert "after the presenter reviews it" in VISITOR_POSTED
     assert comment_ids(response) == []
 
@@ -241,7 +244,7 @@ def test_the_talks_author_and_admins_see_waiting_comments_emails_and_buttons(
     pending = thread["pending"]
     assert comment_ids(response) == [thread["approved"].pk, thread["by_user"].pk, pending.pk]
     assert html.count("ann-secret@example.org") == 2  # the mailto: link and its text
-    assert html.count("bob-secret@example.org") == 2
+    assert html.count("bob-secret@example.org") == 3  # and the "Approve and trust" button
     assert "susan@example.com" not in html  # a user's account email is never shown
     assert html.count('data-moderate="PUT"') == 1
     assert f'data-api-url="/api/1.0/comments/{pending.pk}"' in html

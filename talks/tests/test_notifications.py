@@ -8,10 +8,10 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from conftest import make_comment, make_talk, make_user
-from talks.models import Comment, OutboxEmail, Recipient
+from talks.models import Comment, EmailAddress, OutboxEmail, Recipient
 from talks.services import approve_comment, create_comment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("confirmed_visitors")]
 
 Kind = OutboxEmail.Kind
 
@@ -137,6 +137,7 @@ def test_the_talk_author_is_not_asked_to_review_a_comment_from_their_own_address
 def test_recipients_take_two_queries_however_many_subscribers(talk, django_assert_num_queries):
     for number in range(20):
         make_comment(talk, author_name=f"n{number}", author_email=f"e{number}@example.org")
+        EmailAddress.objects.confirm(f"e{number}@example.org")
     new = Comment.objects.get(pk=make_comment(talk, author_email="new@example.org").pk)
 
     with django_assert_num_queries(3):  # the talk, its author, the subscribers
@@ -160,6 +161,7 @@ def test_approving_queues_one_email_per_subscriber_and_nothing_for_the_author(th
     thread["c4"].approve()
 
     assert pending_rows(talk) == [
+        ("e4@e4.com", Kind.COMMENT_APPROVED, [thread["c4"].pk]),
         ("e@e.com", Kind.NEW_COMMENTS, [thread["c4"].pk]),
         ("susan@example.com", Kind.NEW_COMMENTS, [thread["c4"].pk]),
     ]
@@ -170,7 +172,11 @@ def test_approving_through_a_fresh_instance_queues_the_same(thread, talk):
 
     Comment.objects.get(pk=thread["c4"].pk).approve()
 
-    assert [address for address, *_ in pending_rows(talk)] == ["e@e.com", "susan@example.com"]
+    assert [row[:2] for row in pending_rows(talk)] == [
+        ("e4@e4.com", Kind.COMMENT_APPROVED),
+        ("e@e.com", Kind.NEW_COMMENTS),
+        ("susan@example.com", Kind.NEW_COMMENTS),
+    ]
 
 
 def test_saving_an_approved_comment_again_queues_nothing(thread, talk):
@@ -238,15 +244,21 @@ def test_queueing_takes_the_same_queries_for_one_subscriber_or_thirty(
 ):
     for number in range(subscribers):
         make_comment(talk, author_name=f"n{number}", author_email=f"e{number}@example.org")
+        EmailAddress.objects.confirm(f"e{number}@example.org")
     comment = make_comment(talk, author_email="new@example.org", approved=False)
     comment = Comment.objects.select_related("talk__author").get(pk=comment.pk)
     OutboxEmail.objects.all().delete()
 
-    # recipients, savepoint, insert rows, lock and read them, link the comment, release
-    with django_assert_num_queries(7):
+    # the update; recipients, savepoint, insert rows, lock and read them, link the comment,
+    # release; then the same for the commenter's notice, after reading that its address is
+    # confirmed
+    with django_assert_num_queries(13):
         comment.approve()
 
-    assert OutboxEmail.objects.pending().filter(talk=talk).count() == subscribers
+    assert OutboxEmail.objects.pending().filter(talk=talk, kind=Kind.NEW_COMMENTS).count() == (
+        subscribers
+    )
+    assert OutboxEmail.objects.pending().filter(talk=talk, kind=Kind.COMMENT_APPROVED).count() == 1
 
 
 def test_delivery_is_asked_for_once_the_comment_commits_and_not_before(

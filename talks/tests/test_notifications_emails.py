@@ -4,16 +4,17 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from pytest_django.asserts import assertInHTML
 
 from conftest import make_comment, make_talk
 from talks.models import OutboxEmail
+from talks.moderation_links import ACTIONS, moderation_url
 from talks.notifications.emails import excerpt
 from talks.notifications.outbox import flush_outbox
 from talks.notifications.unsubscribe import make_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("confirmed_visitors")]
 
 SITE = "https://talks.example.com"
 
@@ -121,14 +122,23 @@ def test_the_review_email_tells_the_talk_author_what_waits(talk):
 
     assert message.to == ["john@example.com"]
     assert message.subject == '[talks] Comment waiting for your review on "Flask by Example"'
+    when = dateformat.format(waiting.created_at, "j M Y, H:i e")
+    links = {action: moderation_url(waiting, action, talk.author) for action in ACTIONS}
     assert message.body == (
         "Hello John Doe,\n\n"
         'A comment waits for your review on your talk "Flask by Example":\n\n'
-        "Vi wrote:\n"
+        f"Vi wrote on {when}:\n"
         "  Hello there\n"
-        f"Review it: {SITE}/comments/{waiting.pk}/\n\n"
+        f"Approve: {links['approve']}\n"
+        f"Delete: {links['delete']}\n"
+        f"Approve and trust vi@example.org: {links['trust']}\n"
+        f"On the talk's page: {SITE}/comments/{waiting.pk}/\n\n"
         "Nobody else sees it until you approve.\n"
+        "Each link opens a page with one button: nothing happens until you press it. A trusted "
+        "address publishes its next comments on your talks at once.\n"
     )
+    for url in links.values():
+        assert url in html_of(message)
     assert message.extra_headers == {"Auto-Submitted": "auto-generated", "Content-Language": "en"}
     assert "Hello *there*" not in html_of(message)
     assert "Hello there" in html_of(message)

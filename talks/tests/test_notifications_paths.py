@@ -8,7 +8,7 @@ from conftest import make_comment
 from talks.api.auth import issue_token
 from talks.models import Comment, OutboxEmail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("confirmed_visitors")]
 
 
 @pytest.fixture(autouse=True)
@@ -73,12 +73,12 @@ def test_every_approval_path_tells_the_followers_once_and_nobody_else(
     assert response.status_code in (200, 302)
     assert Comment.objects.get(pk=waiting.pk).approved is True
     assert len(callbacks) == 1
-    assert sorted(message.to[0] for message in mail.outbox) == [
-        "ann@example.org",
-        "bob@example.org",
+    assert sorted((message.to[0], message.subject) for message in mail.outbox) == [
+        ("ann@example.org", '[talks] New comment on "Flask by Example"'),
+        ("bob@example.org", '[talks] New comment on "Flask by Example"'),
+        ("cy@example.org", '[talks] Your comment on "Flask by Example" is published'),
     ]
     for message in mail.outbox:
-        assert message.subject == '[talks] New comment on "Flask by Example"'
         assert f"/comments/{waiting.pk}/" in message.body
         assert "  Cy & co\n" in message.body
 
@@ -95,7 +95,7 @@ def test_approving_twice_through_the_api_tells_nobody_twice(
 
     assert response.status_code == 400
     assert callbacks == []
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3  # the two followers, and Cy told of the publication
 
 
 def test_a_visitor_posting_through_the_form_asks_the_speaker_to_review(

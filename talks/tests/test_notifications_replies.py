@@ -5,14 +5,14 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from conftest import make_comment
 from talks.models import Recipient
 from talks.notifications.outbox import flush_outbox
 from talks.services import approve_comment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("confirmed_visitors")]
 
 SITE = "https://talks.example.com"
 
@@ -60,17 +60,17 @@ def test_the_person_answered_with_notify_off_or_answering_themselves_is_not_told
 
 def test_a_waiting_reply_goes_to_the_speaker_for_review_saying_what_it_answers(talk):
     question = make_comment(talk, author_name="Ann", body="Will the slides be online?")
-    make_comment(talk, parent=question, approved=False, author_name="Cy", body="Yes please")
+    reply = make_comment(talk, parent=question, approved=False, author_name="Cy", body="Yes please")
 
     [message] = send()
 
+    when = dateformat.format(reply.created_at, "j M Y, H:i e")
     assert message.to == ["john@example.com"]
-    assert 'Cy replied to Ann ("Will the slides be online?"):\n  Yes please\n' in message.body
+    said = f'Cy replied to Ann ("Will the slides be online?") on {when}:\n  Yes please\n'
+    assert said in message.body
     [(html, _)] = message.alternatives
-    assert (
-        "<strong>Cy</strong> replied to <strong>Ann</strong> (“Will the slides be online?”):"
-        in html
-    )
+    said = "<strong>Cy</strong> replied to <strong>Ann</strong> (“Will the slides be online?”)"
+    assert f"{said} on {when}:" in html
 
 
 def test_the_answered_commenter_hears_of_the_reply_once_it_is_approved(talk):
@@ -80,8 +80,11 @@ def test_the_answered_commenter_hears_of_the_reply_once_it_is_approved(talk):
     mail.outbox.clear()
 
     approve_comment(reply)
-    [message] = send()
+    # Cy, whose address is confirmed, also hears that the reply is published.
+    message, published = send()
 
+    assert published.to == ["visitor@example.org"]
+    assert published.subject == '[talks] Your comment on "Flask by Example" is published'
     assert message.to == ["ann@example.org"]
     assert 'Cy replied to Ann ("Why?"):\n  Because\n' in message.body
     assert f"Read it: {SITE}/comments/{reply.pk}/" in message.body

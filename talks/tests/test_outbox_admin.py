@@ -14,7 +14,7 @@ def listed(response):
 
 
 def test_admins_see_pending_and_sent_emails_filtered_by_state(susan_client, talk):
-    make_comment(talk, approved=False)  # tells john that a comment waits
+    make_comment(talk, approved=False, notify=False)  # tells john that a comment waits
     waiting = OutboxEmail.objects.get()
     sent = OutboxEmail.objects.create(talk=talk, address="old@example.org", kind="new_comments")
     OutboxEmail.objects.filter(pk=sent.pk).update(sent_at=sent.created_at)
@@ -25,7 +25,7 @@ def test_admins_see_pending_and_sent_emails_filtered_by_state(susan_client, talk
 
 
 def test_outbox_rows_cannot_be_added_or_edited_in_the_admin(susan_client, talk):
-    make_comment(talk, approved=False)
+    make_comment(talk, approved=False, notify=False)
     row = OutboxEmail.objects.get()
 
     assert susan_client.get(reverse("admin:talks_outboxemail_add")).status_code == 403
@@ -39,7 +39,7 @@ def test_speakers_cannot_open_the_outbox(john_client):
 
 
 def test_an_email_given_up_on_is_kept_and_listed_as_failed_with_its_error(susan_client, talk):
-    make_comment(talk, approved=False)
+    make_comment(talk, approved=False, notify=False)
     waiting = OutboxEmail.objects.get()
     failed = OutboxEmail.objects.create(talk=talk, address="bad@example.org", kind="new_comments")
     OutboxEmail.objects.filter(pk=failed.pk).update(

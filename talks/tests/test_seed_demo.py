@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from talks.management.demo_data import DEMO_PASSWORD
-from talks.models import Comment, Talk
+from talks.models import Comment, EmailAddress, Talk, TrustedAddress
 
 
 def seed(*args):
@@ -71,3 +71,13 @@ def test_the_demo_showcase_is_a_conversation(client, db):
     page = client.get(showcase.get_absolute_url()).content.decode()
     assert page.count('class="comment comment-reply"') == 2
     assert "data-seek=" in page
+
+
+def test_the_demo_has_a_trusted_commenter_with_a_confirmed_address(db):
+    out = seed()
+
+    trusted = TrustedAddress.objects.select_related("from_comment").get()
+    assert trusted.from_comment.author_email.lower() == trusted.address
+    assert trusted.from_comment.talk.author == trusted.speaker
+    assert EmailAddress.objects.is_confirmed(trusted.address) is True
+    assert f"trusts {trusted.address}, whose address is confirmed." in out

@@ -16,7 +16,7 @@ from talks.models import Comment, OutboxEmail
 from talks.notifications.outbox import flush_outbox
 from talks.notifications.unsubscribe import make_token, read_token, unsubscribe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("confirmed_visitors")]
 
 
 @pytest.fixture

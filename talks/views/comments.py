@@ -16,9 +16,10 @@ from django.views.generic.detail import SingleObjectMixin
 from talks_site.json_errors import json_error
 
 from .. import ratelimit
+from ..confirmations import proven_address
 from ..forms import CommentForm, CommentPreviewForm
 from ..markdown import render_markdown
-from ..models import Comment, Talk
+from ..models import Comment, EmailAddress, Talk
 from ..moments import link_moments, moment_targets
 from ..pagination import paginate
 
@@ -30,6 +31,14 @@ VISITOR_POSTED = _(
     "Thank you for your comment. It will be published after the presenter reviews it."
 )
 USER_POSTED = _("Your comment was published.")
+TRUSTED_POSTED = _("Your comment was published: the speaker trusts your address.")
+TRUSTED_HELD = _(
+    "Thank you for your comment. The speaker trusts %(address)s: we emailed it a link that "
+    "publishes your comment (this browser has not proved it reads that inbox yet)."
+)
+CONFIRM_ASKED = _(
+    "To hear of new comments, follow the link we emailed to %(address)s to confirm it."
+)
 
 
 def comment_url(comment, user):
@@ -106,7 +115,11 @@ class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
     def post(self, request, *args, **kwargs):
         talk = self.get_object()
         form = CommentForm(
-            request.POST, talk=talk, user=request.user, language=request.LANGUAGE_CODE
+            request.POST,
+            talk=talk,
+            user=request.user,
+            proven_address=proven_address(request),
+            language=request.LANGUAGE_CODE,
         )
         if not talk.comments_are_open():
             # Refused before anything else, and nothing is stored; the page keeps the text.
@@ -129,9 +142,15 @@ class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
             return HttpResponseRedirect(f"{talk.get_absolute_url()}#comments")
         comment = form.save()
         if comment.approved:
-            messages.success(request, USER_POSTED)
+            messages.success(request, TRUSTED_POSTED if not comment.author_id else USER_POSTED)
             return HttpResponseRedirect(comment_url(comment, request.user))
-        messages.success(request, VISITOR_POSTED)
+        address = {"address": comment.author_email}
+        if comment.is_from_trusted_address():
+            messages.success(request, TRUSTED_HELD % address)
+        else:
+            messages.success(request, VISITOR_POSTED)
+            if comment.notify and not EmailAddress.objects.is_confirmed(comment.author_email):
+                messages.info(request, CONFIRM_ASKED % address)
         return HttpResponseRedirect(f"{talk.get_absolute_url()}#comments")
 
 

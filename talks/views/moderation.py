@@ -57,7 +57,7 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
 
     http_method_names = ["post"]
     queryset = Comment.objects.select_related("talk")
-    action = None  # "approve" or "delete"
+    action = None  # "approve", "delete" or "trust"
 
     def post(self, request, *args, **kwargs):
         comment = self.get_object()
@@ -69,6 +69,13 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
             if self.action == "approve":
                 services.approve_comment(comment)
                 messages.success(request, gettext("The comment was approved."))
+            elif self.action == "trust":
+                services.approve_and_trust(comment)
+                messages.success(
+                    request,
+                    _("The comment was approved, and %(address)s is now trusted on your talks.")
+                    % {"address": comment.author_email},
+                )
             else:
                 services.delete_comment(comment)
                 messages.success(request, gettext("The comment was deleted."))

@@ -59,7 +59,7 @@ def test_the_speaker_moderates_on_the_talk_page_without_a_reload(page, john, tal
     badge = page.locator('[data-pending-count="mine"]')
     expect(badge).to_have_text("2")
 
-    comment(page, keep.pk).get_by_role("button", name="Approve").click()
+    comment(page, keep.pk).get_by_role("button", name="Approve the comment by Ann").click()
     expect(comment(page, keep.pk).get_by_text("Waiting for approval")).to_have_count(0)
     expect(badge).to_have_text("1")
     comment(page, drop.pk).get_by_role("button", name="Delete").click()
@@ -79,7 +79,7 @@ def test_the_speaker_moderates_from_the_moderation_page(page, john, talk, waitin
     expect(page.get_by_role("heading", name="Comments waiting for you")).to_be_visible()
     expect(comment(page, keep.pk).get_by_role("link", name=talk.title)).to_be_visible()
 
-    comment(page, keep.pk).get_by_role("button", name="Approve").click()
+    comment(page, keep.pk).get_by_role("button", name="Approve the comment by Ann").click()
     expect(comment(page, keep.pk)).to_have_count(0)
     comment(page, drop.pk).get_by_role("button", name="Delete").click()
     expect(comment(page, drop.pk)).to_have_count(0)

@@ -162,25 +162,53 @@ def approve_latest(server):
     return int(comment_id)
 
 
+def link_path(message, prefix):
+    """The path of the link starting with `prefix` in an email's text part."""
+    [path] = re.findall(rf"{re.escape(SITE_URL)}({re.escape(prefix)}\S+)", body(message, "plain"))
+    return path
+
+
+def confirm_from(server, message):
+    """The visitor opens the confirmation link and presses Confirm."""
+    path = link_path(message, "/confirm/")
+    response = server.client().post(path, {}, csrf_from=path)
+    assert response.status == 200, response
+
+
+def received(smtp):
+    return sorted((m["To"], m["Subject"]) for m in smtp.messages)
+
+
+CONFIRM = "[talks] Confirm your email address"
+REVIEW = '[talks] Comment waiting for your review on "Flask & Friends"'
+
+
 def test_the_worker_delivers_review_requests_and_new_comment_emails(site):
     server, smtp, talk_id = site["server"], site["smtp"], site["talk_id"]
 
     post_comment(server, talk_id, "Ann", "ann@example.org", "First & foremost")
-    [review] = wait_for_mail(smtp, 1)
-    approve_latest(server)
-    post_comment(server, talk_id, "Bob", "bob@example.org", "Second, **with** feeling")
     wait_for_mail(smtp, 2)
+    [review] = [m for m in smtp.messages if m["Subject"] == REVIEW]
+    [confirmation] = [m for m in smtp.messages if m["Subject"] == CONFIRM]
+    confirm_from(server, confirmation)
+    approve_latest(server)
+    wait_for_mail(smtp, 3)  # Ann hears her comment was published
+    post_comment(server, talk_id, "Bob", "bob@example.org", "Second, **with** feeling")
+    wait_for_mail(smtp, 5)
     bob_id = approve_latest(server)
-    messages = wait_for_mail(smtp, 3)
+    wait_for_mail(smtp, 6)
     time.sleep(1)  # anything more (a duplicate) would arrive now
 
-    assert [(m["To"], m["Subject"]) for m in smtp.messages] == [
-        ("john@example.com", '[talks] Comment waiting for your review on "Flask & Friends"'),
-        ("john@example.com", '[talks] Comment waiting for your review on "Flask & Friends"'),
+    assert received(smtp) == [
+        ("ann@example.org", CONFIRM),
         ("ann@example.org", '[talks] New comment on "Flask & Friends"'),
+        ("ann@example.org", '[talks] Your comment on "Flask & Friends" is published'),
+        ("bob@example.org", CONFIRM),
+        ("john@example.com", REVIEW),
+        ("john@example.com", REVIEW),
     ]
+    [news] = [m for m in smtp.messages if m["Subject"].startswith("[talks] New comment")]
     assert "  First & foremost\n" in body(review, "plain")
-    news = messages[2]
     text = body(news, "plain")
     assert "  Second, with feeling\n" in text
     assert f"Read it: {SITE_URL}/comments/{bob_id}/\n" in text
@@ -214,11 +242,59 @@ def test_the_worker_runs_the_delayed_flush_once_the_interval_has_passed(site):
 
     posted = time.monotonic()
     post_comment(server, site["talk_id"], "Ann", "ann@example.org", "Hello")
-    [review] = wait_for_mail(smtp, 1)
+    wait_for_mail(smtp, 2)  # the confirmation at once, then the review
     waited = time.monotonic() - posted
 
-    assert review["To"] == "john@example.com"
+    assert sorted(m["To"] for m in smtp.messages) == ["ann@example.org", "john@example.com"]
     assert 3 <= waited < 3 + 10
+
+
+@pytest.mark.parametrize("flush_interval", [3600])
+def test_confirmation_and_publish_emails_go_out_in_seconds_while_news_waits_an_hour(site):
+    """The emails a visitor waits for skip the flush interval; the batched ones keep it."""
+    server, smtp, talk_id = site["server"], site["smtp"], site["talk_id"]
+
+    posted = time.monotonic()
+    post_comment(server, talk_id, "Ann", "ann@example.org", "Hello")
+    [confirmation] = wait_for_mail(smtp, 1)
+    assert confirmation["Subject"] == CONFIRM
+    assert time.monotonic() - posted < 10
+    confirm_from(server, confirmation)
+
+    # John trusts Ann from the link in his review email, which is an hour away: read it
+    # from the outbox, as the worker will write it.
+    trust_path = (
+        site["db"]
+        .run(
+            """
+        from talks.models import Comment
+        from talks.moderation_links import moderation_url
+        comment = Comment.objects.select_related("talk__author").get()
+        print(moderation_url(comment, "trust", comment.talk.author))
+        """
+        )
+        .strip()
+        .removeprefix(SITE_URL)
+    )
+    response = server.client().post(trust_path, {}, csrf_from=trust_path)
+    assert response.status == 200, response
+
+    # A fresh browser: Ann's next comment waits, and the publish link comes in seconds.
+    posted = time.monotonic()
+    post_comment(server, talk_id, "Ann", "ann@example.org", "Again")
+    publish = wait_for_mail(smtp, 2)[1]
+    assert publish["Subject"] == '[talks] Publish your comment on "Flask & Friends"'
+    assert time.monotonic() - posted < 10
+    time.sleep(2)  # the review and the "published" notice keep their hour
+
+    assert [m["Subject"] for m in smtp.messages] == [CONFIRM, publish["Subject"]]
+    pending = site["db"].run(
+        """
+        from talks.models import OutboxEmail
+        print(sorted(OutboxEmail.objects.pending().values_list("kind", flat=True)))
+        """
+    )
+    assert pending == "['comment_approved', 'moderation']\n"
 
 
 def test_the_send_notifications_loop_delivers_and_stops_cleanly_on_sigterm(live_database, tmp_path):
@@ -235,8 +311,10 @@ def test_the_send_notifications_loop_delivers_and_stops_cleanly_on_sigterm(live_
         live_database.run(
             """
             from conftest import make_comment, make_talk, make_user
+            from talks.models import EmailAddress
             talk = make_talk(make_user("john", name="John Doe"))
             make_comment(talk, author_name="Ann", author_email="ann@example.org")
+            EmailAddress.objects.confirm("ann@example.org")
             make_comment(talk, author_name="Bob", author_email="bob@example.org", notify=False)
             """,
             **{key: value for key, value in env.items() if key != "DATABASE_URL"},
@@ -303,7 +381,7 @@ def test_a_refused_address_is_tried_a_few_times_with_one_retry_waiting_then_mark
         """
         from django_tasks_db.models import DBTaskResult
         from talks.models import OutboxEmail
-        for row in OutboxEmail.objects.order_by("talk_id"):
+        for row in OutboxEmail.objects.filter(kind="moderation").order_by("talk_id"):
             print(row.attempts, row.failed_at is not None, row.last_error.split(":")[0])
         print(DBTaskResult.objects.filter(status="READY").count())
         """
@@ -311,7 +389,8 @@ def test_a_refused_address_is_tried_a_few_times_with_one_retry_waiting_then_mark
 
     assert max(waiting_retries) <= 1
     assert rows == ["3 True SMTPDataError"] * 3 + ["0"]
-    assert smtp.messages == []
+    # Ann's address is asked once to confirm, however many comments name it; john hears nothing.
+    assert [(m["To"], m["Subject"]) for m in smtp.messages] == [("ann@example.org", CONFIRM)]
 
 
 @pytest.mark.parametrize("backend", ["database_queue"], indirect=True)

@@ -31,7 +31,7 @@ from talks.management.demo_data import (
     VIDEOS,
 )
 from talks.markdown import render_markdown
-from talks.models import Comment, Talk
+from talks.models import Comment, EmailAddress, Talk, TrustedAddress
 from talks.search import index as search_index
 
 
@@ -171,6 +171,7 @@ class Command(BaseCommand):
             showcase_talk = self.create_showcase(rng, host, users, *showcase) if talks else None
             if showcase_talk:
                 self.create_conversation(showcase_talk, host)
+            regular = self.create_trusted_commenter(showcase_talk) if showcase_talk else None
             self.create_comments(
                 rng, rows, users, comments - sum(showcase), options["pending"], host
             )
@@ -190,6 +191,8 @@ class Command(BaseCommand):
                 f"{host.username}'s talk {showcase_talk.pk} has {showcase[0]} comments published "
                 f"and {showcase[1]} waiting."
             )
+        if regular:
+            self.stdout.write(f"{host.username} trusts {regular}, whose address is confirmed.")
 
     def create_speakers(self, count):
         # Hashing is slow on purpose, so every demo speaker shares one hash.
@@ -297,6 +300,22 @@ class Command(BaseCommand):
         waiting = talk.comments.pending().order_by("created_at", "id").first()
         if waiting is not None:
             Comment.objects.filter(pk=waiting.pk).update(parent=question)
+
+    def create_trusted_commenter(self, talk):
+        """A regular of the showcase talk: address confirmed, trusted by its speaker."""
+        regular = (
+            talk.comments.approved()
+            .filter(author__isnull=True)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if regular is None:
+            return None
+        EmailAddress.objects.confirm(regular.author_email)
+        TrustedAddress.objects.create(
+            speaker_id=talk.author_id, address=regular.author_email.lower(), from_comment=regular
+        )
+        return regular.author_email.lower()
 
     def create_comments(self, rng, talks, users, count, pending, host):
         if not talks or not count:
