@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-browser lint format check bench clean
+.PHONY: run test test-browser lint format check messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ check: $(VENV)/.installed-dev .env
 	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-for-django \
 		ALLOWED_HOSTS=talks.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+# Where makemessages looks for strings: the project's own code and templates, not its tools.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench \
+	--ignore='*/tests/*' --ignore=tests --ignore=conftest.py
+
+## messages: gather the strings to translate into locale/de/LC_MESSAGES/django.po and compile the
+## catalogues (.mo, committed); needs GNU gettext (apt-get install gettext)
+messages: $(VENV)/.installed-dev
+	$(MANAGE) makemessages --locale de --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages --locale de --ignore=.venv --ignore=node_modules
 
 ## bench: load every page on gunicorn with production settings and print the table (README,
 ## "Performance"); SCALE=small|default|large, BENCH_SECONDS per page, BENCH_ARGS for the rest

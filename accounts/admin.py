@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    ReadOnlyPasswordHashField,
+    UserChangeForm,
+)
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -12,6 +17,14 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
+    # Django's own words, which its German catalogue has no translation for yet.
+    password = ReadOnlyPasswordHashField(
+        label=_("Password"),
+        help_text=_(
+            "Raw passwords are not stored, so there is no way to see the user’s password."  # noqa: RUF001 - Django's own typography
+        ),
+    )
+
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
@@ -27,12 +40,15 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
-        ("Profile", {"fields": ("name", "location", "bio", "avatar", "gravatar_email")}),
         (
-            "Permissions",
+            _("Profile"),
+            {"fields": ("name", "location", "bio", "avatar", "gravatar_email", "language")},
+        ),
+        (
+            _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (

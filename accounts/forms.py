@@ -1,9 +1,11 @@
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from talks import tasks
 from talks.notifications import outbox
@@ -30,7 +32,7 @@ class LoginIdentityField(forms.EmailField):
 
 def login_identity_field():
     return LoginIdentityField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
@@ -40,11 +42,11 @@ class LoginForm(AuthenticationForm):
     """Email and password; "keep me logged in" lets the session outlive the browser."""
 
     username = login_identity_field()
-    remember_me = forms.BooleanField(label="Keep me logged in", required=False)
+    remember_me = forms.BooleanField(label=_("Keep me logged in"), required=False)
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "Please enter a correct email and password. The password is case-sensitive."
         ),
     }
@@ -60,7 +62,7 @@ class SpeakerPasswordResetForm(PasswordResetForm):
     """Password reset, finding the account under the same spelling as every login."""
 
     email = LoginIdentityField(
-        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
     def get_users(self, email):
@@ -83,13 +85,15 @@ class SpeakerPasswordResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "location", "bio", "avatar", "gravatar_email"]
+        fields = ["name", "location", "bio", "avatar", "gravatar_email", "language"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A form that does not mention the avatar keeps the one chosen.
         self.fields["avatar"].required = False
+        # Blank: no choice made, the emails are written in settings.LANGUAGE_CODE.
+        self.fields["language"].choices = [("", _("Site default")), *settings.LANGUAGES]
 
     def clean_avatar(self):
         return self.cleaned_data["avatar"] or self.instance.avatar

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,11 +40,20 @@ class User(AbstractUser):
     """A speaker (or admin). Visitors never have an account."""
 
     email = models.EmailField(
-        "email address", max_length=254, unique=True, validators=[validate_deliverable_email]
+        _("email address"), max_length=254, unique=True, validators=[validate_deliverable_email]
     )
-    name = models.CharField(max_length=64, blank=True)
-    location = models.CharField(max_length=64, blank=True)
-    bio = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    location = models.CharField(_("location"), max_length=64, blank=True)
+    bio = models.TextField(_("bio"), blank=True)
+    # Blank until the user picks one: their emails then go out in settings.LANGUAGE_CODE.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        db_default="",
+        help_text=_("The language of the emails this site sends you."),
+    )
 
     class Avatar(models.TextChoices):
         GENERATED = "generated", _("A pattern drawn by this site (tells nothing about you)")
@@ -76,11 +86,13 @@ class User(AbstractUser):
     objects = SpeakerManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_ci_unique",
-                violation_error_message="A user with that email address already exists.",
+                violation_error_message=_("A user with that email address already exists."),
             ),
         ]
 
@@ -92,6 +104,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.username
+
+    @property
+    def email_language(self):
+        """The language this user's emails are written in."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def display_name(self):

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from talks_site.ids import parse_id
 
@@ -27,7 +27,7 @@ class TalkAdmin(admin.ModelAdmin):
 class TalkFilter(admin.SimpleListFilter):
     """Filter by talk: offers the talks with comments waiting (a short list even on a big site)."""
 
-    title = "talk"
+    title = _("talk")
     parameter_name = "talk"
 
     def lookups(self, request, model_admin):
@@ -47,18 +47,18 @@ class TalkFilter(admin.SimpleListFilter):
         talk_id = parse_id(self.value())
         if talk_id is None:
             # The changelist answers this with its "?e=1" page, not an error.
-            raise IncorrectLookupParameters("The talk filter takes a talk id.")
+            raise IncorrectLookupParameters(_("The talk filter takes a talk id."))
         return queryset.filter(talk_id=talk_id)
 
 
 class ReplyFilter(admin.SimpleListFilter):
     """Top-level comments or replies."""
 
-    title = "kind"
+    title = _("kind")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [("top", "Top-level comments"), ("reply", "Replies")]
+        return [("top", _("Top-level comments")), ("reply", _("Replies"))]
 
     def queryset(self, request, queryset):
         if self.value() == "top":
@@ -102,17 +102,20 @@ class CommentAdmin(admin.ModelAdmin):
     # The changelist's "N of M selected" would COUNT(*) the whole comments table.
     show_full_result_count = False
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
-    @admin.display(description="in reply to")
+    @admin.display(description=_("in reply to"))
     def in_reply_to(self, comment):
         if not comment.parent_id:
             return ""
-        return f"#{comment.parent_id} by {comment.parent.display_name}"
+        return gettext("#%(id)s by %(name)s") % {
+            "id": comment.parent_id,
+            "name": comment.parent.display_name,
+        }
 
-    @admin.display(description="by")
+    @admin.display(description=_("by"))
     def display_name(self, comment):
         return comment.display_name
 
@@ -120,7 +123,7 @@ class CommentAdmin(admin.ModelAdmin):
         # Comments are written on the site, where the posting rules apply.
         return False
 
-    @admin.action(description="Approve selected comments", permissions=["change"])
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve_comments(self, request, queryset):
         """Approve each waiting comment through the service, so each one notifies like the API."""
         approved = 0
@@ -130,7 +133,10 @@ class CommentAdmin(admin.ModelAdmin):
             except (services.CommentStateError, Comment.DoesNotExist):
                 continue  # approved or deleted by someone else since the list was shown
             approved += 1
-        self.message_user(request, f"Approved {approved} comment{'s' if approved != 1 else ''}.")
+        message = ngettext(
+            "Approved %(count)d comment.", "Approved %(count)d comments.", approved
+        ) % {"count": approved}
+        self.message_user(request, message)
 
     @admin.action(
         description=_("Approve selected comments and trust their addresses"),
@@ -190,11 +196,11 @@ class TrustedAddressAdmin(admin.ModelAdmin):
 
 
 class SentFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")]
+        return [("pending", _("Pending")), ("sent", _("Sent")), ("failed", _("Failed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "pending":

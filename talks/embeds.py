@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # The longest paste read: a provider's whole <iframe> code, much longer than the stored link.
 EMBED_MAX_LENGTH = 2000
@@ -25,7 +26,7 @@ class Embed:
     ratio: str  # Bootstrap ratio class suffix: "16x9" or "4x3"
 
 
-_UNSUPPORTED_MESSAGE = (
+_UNSUPPORTED_MESSAGE = _(
     "Paste a link (or the <iframe> embed code) from YouTube, Vimeo, Speaker Deck, SlideShare, "
     "Google Slides or Notist, for example https://www.youtube.com/watch?v=dQw4w9WgXcQ, "
     "https://youtu.be/dQw4w9WgXcQ, https://vimeo.com/76979871, "
@@ -211,9 +212,12 @@ def normalize_embed(value: str) -> str:
         return ""
     if len(value) > EMBED_MAX_LENGTH:
         raise ValidationError(
-            f"This is too long for an embed (at most {EMBED_MAX_LENGTH} characters): "
-            "paste just the link to the talk or slides.",
+            _(
+                "This is too long for an embed (at most %(limit)d characters): "
+                "paste just the link to the talk or slides."
+            ),
             code="embed_too_long",
+            params={"limit": EMBED_MAX_LENGTH},
         )
     # A URL never holds a raw "<", so anything with one is read as HTML embed code.
     embed = _from_url(_iframe_src(value) if "<" in value else value)

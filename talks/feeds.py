@@ -12,9 +12,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, linebreaks
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -55,7 +57,9 @@ class CachedFeed(Feed):
             raise Http404("Feed object does not exist.") from None
         # Feed's own dispatch between items() and items(obj).
         items = list(self._get_dynamic_attr("items", obj))
-        key = f"feed.{type(self).__qualname__}.{fingerprint(obj, items)}"
+        # Feeds' titles are written in the reader's language: one copy per language.
+        language = translation.get_language()
+        key = f"feed.{type(self).__qualname__}.{language}.{fingerprint(obj, items)}"
         cached = fragment_cache().get(key)
         if cached is None:
             # A copy per request (the view instance is shared by threads) whose `items` are the
@@ -102,7 +106,7 @@ class TalkFeedMixin:
 
 class TimelineFeed(TalkFeedMixin, CachedFeed):
     title = "Talks"
-    subtitle = "The newest talks"
+    subtitle = _("The newest talks")
 
     def link(self):
         return absolute_url(reverse("talks:timeline"))
@@ -119,7 +123,7 @@ class SpeakerFeed(TalkFeedMixin, CachedFeed):
         return get_object_or_404(User, username=username)
 
     def title(self, speaker):
-        return f"Talks by {speaker.display_name}"
+        return _("Talks by %(name)s") % {"name": speaker.display_name}
 
     def link(self, speaker):
         return absolute_url(speaker.get_absolute_url())
@@ -136,7 +140,7 @@ class TalkCommentsFeed(CachedFeed):
         return get_object_or_404(Talk, pk=pk)
 
     def title(self, talk):
-        return f"Comments on {talk.title}"
+        return _("Comments on %(title)s") % {"title": talk.title}
 
     def link(self, talk):
         return absolute_url(talk.get_absolute_url())
@@ -150,11 +154,15 @@ class TalkCommentsFeed(CachedFeed):
 
     def item_title(self, comment):
         if comment.parent_id:
-            return (
-                f"{comment.display_name} replied to {comment.parent.display_name} "
-                f"on {comment.talk.title}"
-            )
-        return f"{comment.display_name} on {comment.talk.title}"
+            return _("%(name)s replied to %(parent)s on %(title)s") % {
+                "name": comment.display_name,
+                "parent": comment.parent.display_name,
+                "title": comment.talk.title,
+            }
+        return _("%(name)s on %(title)s") % {
+            "name": comment.display_name,
+            "title": comment.talk.title,
+        }
 
     def item_description(self, comment):
         # Sanitised when the comment was saved (talks.markdown): the one HTML we trust. A reply

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,8 +11,9 @@ from .embeds import EMBED_MAX_LENGTH, normalize_embed
 from .models import Comment, Talk
 from .services import create_comment
 
-EMBED_HELP = (
-    "Paste a link or the provider's embed code. Accepted: " + ", ".join(PROVIDER_NAMES) + "."
+EMBED_HELP = format_lazy(
+    _("Paste a link or the provider's embed code. Accepted: {providers}."),
+    providers=", ".join(PROVIDER_NAMES),
 )
 
 
@@ -26,10 +28,10 @@ def embed_field(label):
 
 
 class TalkForm(forms.ModelForm):
-    slides_url = embed_field("Slides")
-    video_url = embed_field("Video")
+    slides_url = embed_field(_("Slides"))
+    video_url = embed_field(_("Video"))
     venue_url = forms.URLField(
-        label="Venue URL", required=False, max_length=200, assume_scheme="https"
+        label=_("Venue URL"), required=False, max_length=200, assume_scheme="https"
     )
 
     # The speaker's wish, as a box; Talk.set_comments_open() turns it into the stored state.
@@ -70,7 +72,7 @@ class TalkForm(forms.ModelForm):
 
 
 COMMENT_MAX_LENGTH = 10_000
-COMMENT_TOO_LONG = "A comment can be at most 10,000 characters (this one has %(show_value)d)."
+COMMENT_TOO_LONG = _("A comment can be at most 10,000 characters (this one has %(show_value)d).")
 
 
 REPLY_REFUSED = _(
@@ -83,15 +85,15 @@ class CommentForm(forms.ModelForm):
     """A comment on `talk`: visitors give name, email and "notify me"; users give only the body."""
 
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Markdown: **bold**, *italic*, `code`, lists, quotes and links.",
+        help_text=_("Markdown: **bold**, *italic*, `code`, lists, quotes and links."),
         error_messages={"max_length": COMMENT_TOO_LONG},
     )
     # The honeypot: hidden from people (CSS, aria-hidden, out of the tab order), filled by bots.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -102,17 +104,20 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["author_name", "author_email", "body", "notify"]
-        labels = {"author_name": "Name", "author_email": "Email"}
+        labels = {"author_name": _("Name"), "author_email": _("Email")}
         help_texts = {
-            "author_email": "Never shown to other visitors.",
-            "notify": "Every email has a link to stop them.",
+            "author_email": _("Never shown to other visitors."),
+            "notify": _("Every email has a link to stop them."),
         }
 
-    def __init__(self, *args, talk, user, reply_to=None, proven_address=None, **kwargs):
+    def __init__(
+        self, *args, talk, user, reply_to=None, proven_address=None, language=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.talk = talk
         self.user = user
         self.proven_address = proven_address
+        self.language = language
         # The comment being answered (a reply itself, maybe), for "Replying to <name>".
         self.replying_to = reply_to
         if reply_to is not None:
@@ -171,6 +176,7 @@ class CommentForm(forms.ModelForm):
             notify=data.get("notify", False),
             parent=data.get("parent"),
             proven_address=self.proven_address,
+            language=self.language,
         )
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .pagination import paginate
 
@@ -13,7 +14,7 @@ class ManagedTalkMixin(LoginRequiredMixin):
     def get_object(self, queryset=None):
         talk = super().get_object(queryset)
         if not talk.can_be_managed_by(self.request.user):
-            raise PermissionDenied("Only the talk's author or an admin may do this.")
+            raise PermissionDenied(_("Only the talk's author or an admin may do this."))
         return talk
 
 

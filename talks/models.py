@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from talks_site.email_addresses import validate_deliverable_email
@@ -40,26 +41,29 @@ class Talk(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        verbose_name=_("author"),
         related_name="talks",
         db_index=False,  # talk_author_timeline_idx starts with author
     )
-    title = models.CharField(max_length=128)
-    description = models.TextField(blank=True)
-    slides_url = models.CharField("slides", max_length=500, blank=True)
-    video_url = models.CharField("video", max_length=500, blank=True)
-    venue = models.CharField(max_length=128)
-    venue_url = models.URLField("venue URL", max_length=200, blank=True)
-    date = models.DateField()
+    title = models.CharField(_("title"), max_length=128)
+    description = models.TextField(_("description"), blank=True)
+    slides_url = models.CharField(_("slides"), max_length=500, blank=True)
+    video_url = models.CharField(_("video"), max_length=500, blank=True)
+    venue = models.CharField(_("venue"), max_length=128)
+    venue_url = models.URLField(_("venue URL"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
     # One state, three values: None follows the schedule (open until COMMENTS_CLOSE_AFTER_DAYS
     # after the talk's date, or for ever when that is unset); True is open whatever the date
     # (the speaker reopened them); False is closed by the speaker. See set_comments_open().
     comments_open = models.BooleanField(_("comments open"), null=True, blank=True, default=None)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TalkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
         indexes = [
             # The home page timeline: ORDER BY date DESC, id DESC.
             models.Index(fields=["-date", "-id"], name="talk_timeline_idx"),
@@ -235,16 +239,18 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Recipient(NamedTuple):
-    """Someone to email: an address and the name to greet them by."""
+    """Someone to email: an address, the name to greet them by, the language to write in."""
 
     address: str
     name: str
+    language: str
 
 
 class Comment(models.Model):
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
+        verbose_name=_("talk"),
         related_name="comments",
         db_index=False,  # comment_thread_idx starts with talk
     )
@@ -254,6 +260,7 @@ class Comment(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        verbose_name=_("author"),
         related_name="comments",
     )
     # The talk's author, copied from the talk on save (and kept in step by Talk.save): a
@@ -262,20 +269,29 @@ class Comment(models.Model):
     talk_author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
+        verbose_name=_("talk's author"),
         related_name="+",
         editable=False,
         db_index=False,  # comment_pending_author_idx covers the lookups
     )
-    author_name = models.CharField("name", max_length=64, blank=True)
+    author_name = models.CharField(_("name"), max_length=64, blank=True)
     author_email = models.EmailField(
-        "email", max_length=64, blank=True, validators=[validate_deliverable_email]
+        _("email"), max_length=64, blank=True, validators=[validate_deliverable_email]
     )
-    body = models.TextField()
+    body = models.TextField(_("comment"))
     # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
     body_html = models.TextField(editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    notify = models.BooleanField("notify me of new comments", default=True)
-    approved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    notify = models.BooleanField(_("notify me of new comments"), default=True)
+    approved = models.BooleanField(_("approved"), default=False)
+    # The page's language when the comment was posted: a visitor's emails are written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written in bulk, by SQL, get it too
+    )
     # The comment this one answers. Replies are one level deep: a parent is always top-level
     # (the form files a reply to a reply under its top-level comment), and of the same talk.
     parent = models.ForeignKey(
@@ -298,6 +314,8 @@ class Comment(models.Model):
     published_by_commenter = False
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # A talk page: WHERE talk_id = … [AND approved] ORDER BY created_at.
             models.Index(fields=["talk", "approved", "created_at"], name="comment_thread_idx"),
@@ -338,7 +356,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"Comment #{self.pk} by {self.display_name} on {self.talk_id}"
+        return gettext("Comment #%(id)s by %(name)s on talk %(talk)s") % {
+            "id": self.pk,
+            "name": self.display_name,
+            "talk": self.talk_id,
+        }
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -423,7 +445,9 @@ class Comment(models.Model):
         if not self.approved:
             if self.email.lower() == talk_author.email.lower():
                 return []
-            return [Recipient(talk_author.email, talk_author.display_name)]
+            return [
+                Recipient(talk_author.email, talk_author.display_name, talk_author.email_language)
+            ]
         told = {talk_author.email.lower(): None, self.email.lower(): None}
         answered = self.parent if self.parent_id else None
         if (
@@ -431,7 +455,10 @@ class Comment(models.Model):
             and answered.notify
             and answered.email.lower() != self.email.lower()
         ):
-            told[answered.email.lower()] = Recipient(answered.email, answered.display_name)
+            chosen = answered.author.language if answered.author_id else ""
+            told[answered.email.lower()] = Recipient(
+                answered.email, answered.display_name, chosen or answered.language
+            )
         rows = (
             Comment.objects.filter(talk_id=self.talk_id)
             .subscribed()
@@ -439,14 +466,22 @@ class Comment(models.Model):
             .exclude(pk=self.pk)
             .order_by("created_at", "id")
             .values_list(
-                "author_email", "author_name", "author__email", "author__name", "author__username"
+                "author_email",
+                "author_name",
+                "language",
+                "author__email",
+                "author__name",
+                "author__username",
+                "author__language",
             )
         )
-        for visitor_email, visitor_name, user_email, user_name, username in rows:
+        for row in rows:
+            visitor_email, visitor_name, language, user_email, user_name, username, chosen = row
             address = user_email or visitor_email
             if address.lower() not in told:
                 name = (user_name or username) if user_email else visitor_name
-                told[address.lower()] = Recipient(address, name)
+                # A user's own choice, else the language they commented in.
+                told[address.lower()] = Recipient(address, name, chosen or language)
         return [recipient for recipient in told.values() if recipient is not None]
 
     def is_from_trusted_address(self):
@@ -461,7 +496,7 @@ class Comment(models.Model):
             return None
         if not EmailAddress.objects.is_confirmed(self.author_email):
             return None
-        return Recipient(self.author_email, self.author_name)
+        return Recipient(self.author_email, self.author_name, self.language)
 
 
 # An outbox row still to be sent: neither sent nor given up on.
@@ -496,12 +531,12 @@ class OutboxEmail(models.Model):
     kind."""
 
     class Kind(models.TextChoices):
-        MODERATION = "moderation", "comments waiting for moderation"
-        NEW_COMMENTS = "new_comments", "new comments"
-        PASSWORD_RESET = "password_reset", "password reset link"
-        CONFIRM_ADDRESS = "confirm_address", "confirm your email address"
-        PUBLISH_COMMENT = "publish_comment", "publish your comment"
-        COMMENT_APPROVED = "comment_approved", "your comment is published"
+        MODERATION = "moderation", _("comments waiting for moderation")
+        NEW_COMMENTS = "new_comments", _("new comments")
+        PASSWORD_RESET = "password_reset", _("password reset link")
+        CONFIRM_ADDRESS = "confirm_address", _("confirm your email address")
+        PUBLISH_COMMENT = "publish_comment", _("publish your comment")
+        COMMENT_APPROVED = "comment_approved", _("your comment is published")
 
     # Sent at the next flush, asked for at once: someone is waiting for them.
     PROMPT_KINDS = (Kind.CONFIRM_ADDRESS, Kind.PUBLISH_COMMENT, Kind.PASSWORD_RESET)
@@ -510,6 +545,7 @@ class OutboxEmail(models.Model):
     talk = models.ForeignKey(
         Talk,
         on_delete=models.CASCADE,
+        verbose_name=_("talk"),
         null=True,
         blank=True,
         related_name="+",
@@ -521,24 +557,33 @@ class OutboxEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # Lower-cased, so that the pending constraint holds case-blind.
-    address = models.EmailField(max_length=254)
-    name = models.CharField(max_length=150, blank=True)
-    kind = models.CharField(max_length=16, choices=Kind)
+    address = models.EmailField(_("address"), max_length=254)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    # The recipient's language, worked out when the row is made: the email is written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written in bulk, by SQL, get it too
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     # The comments this email tells of; more join it until it is sent.
-    comments = models.ManyToManyField(Comment, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    comments = models.ManyToManyField(Comment, verbose_name=_("comments"), related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
     # After a failure the row waits here before its next try, longer after each (the backoff).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # Set once OUTBOX_MAX_ATTEMPTS tries failed: the row is no longer pending, and stays.
-    failed_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "outbox email"
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox emails")
         constraints = [
             # A second comment before the flush joins the pending email instead of adding one;
             # it also serves "is one queued for (address, talk)" and the unsubscribe delete.
@@ -557,13 +602,18 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         if self.sent_at:
-            state = f"sent {self.sent_at:%Y-%m-%d %H:%M}"
+            state = gettext("sent %(when)s") % {"when": f"{self.sent_at:%Y-%m-%d %H:%M}"}
         elif self.failed_at:
-            state = f"failed {self.failed_at:%Y-%m-%d %H:%M}"
+            state = gettext("failed %(when)s") % {"when": f"{self.failed_at:%Y-%m-%d %H:%M}"}
         else:
-            state = "pending"
-        about = f" about talk {self.talk_id}" if self.talk_id else ""
-        return f"{self.get_kind_display()} to {self.address}{about} ({state})"
+            state = gettext("pending")
+        values = {"kind": self.get_kind_display(), "address": self.address, "state": state}
+        if self.talk_id:
+            return gettext("%(kind)s to %(address)s about talk %(talk)s (%(state)s)") % {
+                **values,
+                "talk": self.talk_id,
+            }
+        return gettext("%(kind)s to %(address)s (%(state)s)") % values
 
 
 # Registered with the app here; Talk.objects.search() reads it.

@@ -6,6 +6,7 @@ A page fetches one row more than it shows: if that row exists, there is an older
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -48,7 +49,7 @@ def page_number(raw):
     if raw in (None, ""):
         return 1
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return int(raw)
 
 
@@ -65,5 +66,5 @@ def paginate(queryset, raw_number, per_page, *, ids_first=False):
         window = queryset.filter(pk__in=window.values("pk"))
     rows = list(window)
     if not rows and number > 1:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return Page(rows[:per_page], number, per_page, has_next=len(rows) > per_page)

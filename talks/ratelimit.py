@@ -22,6 +22,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import ngettext
 
 from talks_site.client_ip import client_ip
 
@@ -53,8 +54,10 @@ class RateLimited(Exception):
     def wait(self):
         """How long to wait, in words."""
         if self.retry_after <= 90:
-            return f"{self.retry_after} seconds"
-        return f"{math.ceil(self.retry_after / 60)} minutes"
+            seconds = self.retry_after
+            return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+        minutes = math.ceil(self.retry_after / 60)
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
     def refuse(self, response):
         """`response`, made the 429 answer: the status, and when to try again."""

@@ -4,6 +4,7 @@ Each runs in a transaction, so the notification rows that the comment's post_sav
 stored (or dropped) together with the comment itself.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,11 @@ def create_comment(
     notify=True,
     parent=None,
     proven_address=None,
+    language=None,
 ):
     """Store a comment: a logged-in user's is published at once, a visitor's waits for review.
+
+    `language` is the page's, in which the emails to a visitor commenter are then written.
 
     A user's comment subscribes their account to the talk (notify keeps its default, on);
     the unsubscribe link in the emails turns that off as it does a visitor's box. `parent`, a
@@ -34,14 +38,16 @@ def create_comment(
     the talk's author trusts its address and the browser proved it holds that address
     (`proven_address`, from the confirmed-address cookie).
     """
+    language = language or settings.LANGUAGE_CODE
     if user is not None and user.is_authenticated:
         return Comment.objects.create(
-            talk=talk, parent=parent, author=user, body=body, approved=True
+            talk=talk, parent=parent, author=user, body=body, language=language, approved=True
         )
     proven = proven_address is not None and proven_address == author_email.lower()
     return Comment.objects.create(
         talk=talk,
         parent=parent,
+        language=language,
         author_name=author_name,
         author_email=author_email,
         body=body,
@@ -64,7 +70,7 @@ def _lock_state(comment):
 def approve_comment(comment):
     """Publish a waiting comment; the row lock makes two moderators' clicks publish it once."""
     if _lock_state(comment):
-        raise CommentStateError("This comment is already approved.")
+        raise CommentStateError(_("This comment is already approved."))
     comment.approve()
     return comment
 
@@ -73,7 +79,7 @@ def approve_comment(comment):
 def delete_comment(comment):
     """Delete a comment still waiting for review; published ones are removed in the admin."""
     if _lock_state(comment):
-        raise CommentStateError("An approved comment cannot be deleted here.")
+        raise CommentStateError(_("An approved comment cannot be deleted here."))
     comment.delete()
 
 

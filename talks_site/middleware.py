@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class RejectNullCharactersMiddleware:
@@ -20,7 +22,10 @@ class RejectNullCharactersMiddleware:
             "\x00" in name or any("\x00" in value for value in values)
             for name, values in request.GET.lists()
         ):
-            raise BadRequest("The address contains a NUL character, which no page here has.")
+            # Lazy: this runs before LocaleMiddleware; the 400 page translates it for the reader.
+            raise BadRequest(
+                gettext_lazy("The address contains a NUL character, which no page here has.")
+            )
         return self.get_response(request)
 
 
@@ -33,9 +38,11 @@ class MethodNotAllowedMessageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 405 and not response.content and response.has_header("Allow"):
-            response.content = (
-                f"{request.method} is not allowed here; use {response['Allow']}.\n".encode()
-            )
+            message = _("%(method)s is not allowed here; use %(allowed)s.") % {
+                "method": request.method,
+                "allowed": response["Allow"],
+            }
+            response.content = f"{message}\n".encode()
             response["Content-Type"] = "text/plain; charset=utf-8"
         return response
 

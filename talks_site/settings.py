@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from talks.embed_providers import FRAME_SOURCES
 
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "talks_site.middleware.RejectNullCharactersMiddleware",
     "talks_site.middleware.MethodNotAllowedMessageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the switcher's cookie, else Accept-Language; URLs carry no prefix.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,6 +87,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -188,7 +192,10 @@ AXES_CLIENT_IP_CALLABLE = "talks_site.client_ip.client_ip"
 
 # --- Internationalisation -----------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# The language of a reader without a preference, and of emails to someone whose is unknown.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -280,6 +287,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True  # read by LocaleMiddleware only; pages name it in <html lang>
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 # The cookie naming the address a visitor proved (talks.confirmations) travels like the session.
 ADDRESS_COOKIE_SECURE = SESSION_COOKIE_SECURE

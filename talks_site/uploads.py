@@ -2,6 +2,7 @@
 
 from django.core.exceptions import BadRequest
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext_lazy as _
 
 
 class RefuseFileUploads(FileUploadHandler):
@@ -12,7 +13,7 @@ class RefuseFileUploads(FileUploadHandler):
     """
 
     def new_file(self, *args, **kwargs):
-        raise BadRequest("This site takes no file uploads.")
+        raise BadRequest(_("This site takes no file uploads."))
 
     def receive_data_chunk(self, raw_data, start):
         return raw_data

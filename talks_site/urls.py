@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/1.0/", include("talks.api.urls")),
     path("health/", health, name="health"),
+    # Django's set_language (POST only): the footer's language switcher.
+    path("i18n/", include("django.conf.urls.i18n")),
     path(
         "sitemap.xml",
         sitemap,

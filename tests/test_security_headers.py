@@ -152,10 +152,20 @@ def test_csrf_and_session_cookies_are_secure_http_only_and_same_site(site):
         assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
 
 
-def test_a_visitor_reading_pages_gets_no_cookie(site):
+def test_the_language_cookie_is_secure_http_only_and_same_site(site):
+    response = site.client().post("/i18n/setlang/", {"language": "de"}, csrf_from="/")
+
+    cookie = response.cookies()["django_language"]
+    assert cookie.value == "de"
+    assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
+
+
+def test_a_visitor_reading_pages_gets_no_cookie_but_the_language_forms_csrf_token(site):
+    # The footer's language switcher is a POST form (Django's set_language) on every page,
+    # so its CSRF token is the one cookie; no session is started for a reader.
     client = site.client()
     for path in ("/", "/user/john/"):
-        assert client.get(path).cookies() == {}, path
+        assert set(client.get(path).cookies()) == {"csrftoken"}, path
 
 
 def test_pages_link_static_files_by_hashed_name_cached_for_a_year(site):

@@ -97,6 +97,7 @@ def test_the_profile_editor_shows_the_current_values(john_client, john):
         "bio",
         "avatar",
         "gravatar_email",
+        "language",
     ]
     assert 'value="John Doe"' in response.content.decode()
 
@@ -111,6 +112,34 @@ def test_a_speaker_edits_their_profile(john_client, john):
     john.refresh_from_db()
     assert (john.name, john.location, john.bio) == ("John Q. Doe", "Lyon", "Hello")
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Your profile was updated."]
+
+
+def test_a_speaker_chooses_the_language_of_their_emails(john_client, john):
+    form = john_client.get("/profile/edit/").context["form"]
+    assert list(form.fields["language"].choices) == [
+        ("", "Site default"),
+        ("en", "English"),
+        ("de", "German"),
+    ]
+
+    response = john_client.post(
+        "/profile/edit/", {"name": "John Doe", "location": "", "bio": "", "language": "de"}
+    )
+
+    assert response.status_code == 302
+    john.refresh_from_db()
+    assert (john.language, john.email_language) == ("de", "de")
+
+
+def test_a_language_the_site_lacks_is_refused(john_client, john):
+    response = john_client.post("/profile/edit/", {"name": "John Doe", "language": "fr"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["language"] == [
+        "Select a valid choice. fr is not one of the available choices."
+    ]
+    john.refresh_from_db()
+    assert (john.language, john.email_language) == ("", "en")
 
 
 def test_the_profile_editor_changes_only_the_logged_in_user(john_client, john, david):

@@ -34,6 +34,12 @@
     }
   }
 
+  // The page writes these in its own language, on the element around the comments.
+  function say(comment, name) {
+    var holder = comment.closest("[data-error-failed]");
+    return holder ? holder.dataset[name] : "";
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-moderate]");
     if (!form) return;
@@ -54,12 +60,13 @@
         return response.json().then(function (data) {
           return { ok: response.ok, data: data };
         }, function () {
-          return { ok: false, data: { message: "The server did not answer (HTTP " + response.status + ")." } };
+          var message = say(comment, "errorNoAnswer").replace("%(status)s", String(response.status));
+          return { ok: false, data: { message: message } };
         });
       })
       .then(function (result) {
         if (!result.ok) {
-          showError(comment, result.data.message || "That did not work.");
+          showError(comment, result.data.message || say(comment, "errorFailed"));
           buttons.forEach(function (button) { button.disabled = false; });
           return;
         }
@@ -67,7 +74,7 @@
         settle(comment, method);
       })
       .catch(function () {
-        showError(comment, "The server could not be reached. Try again.");
+        showError(comment, say(comment, "errorUnreachable"));
         buttons.forEach(function (button) { button.disabled = false; });
       });
   });

@@ -45,7 +45,7 @@
         return response.json().then(function (data) {
           return { ok: response.ok, data: data };
         }, function () {
-          return { ok: false, data: { message: "The preview is not available right now." } };
+          return { ok: false, data: { message: form.dataset.previewUnavailable } };
         });
       })
       .then(function (result) {
@@ -58,7 +58,7 @@
         say("");
       })
       .catch(function (error) {
-        if (error.name !== "AbortError") say("The preview is not available right now.");
+        if (error.name !== "AbortError") say(form.dataset.previewUnavailable);
       });
   }
 

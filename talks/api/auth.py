@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import RequestDataTooBig
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from .errors import ApiError
 
@@ -52,7 +53,7 @@ def read_json(request):
     try:
         raw = request.body
     except RequestDataTooBig:
-        raise ApiError(400, "The request body is too large.") from None
+        raise ApiError(400, _("The request body is too large.")) from None
     if not raw.strip():
         return None
     try:
@@ -61,9 +62,9 @@ def read_json(request):
         # can hold: refuse them here rather than fail deep inside a password check.
         json.dumps(body, ensure_ascii=False).encode()
     except (ValueError, RecursionError):
-        raise ApiError(400, "The request body is not valid JSON.") from None
+        raise ApiError(400, _("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise ApiError(400, _("The request body must be a JSON object."))
     return body
 
 
@@ -74,9 +75,9 @@ def _unauthorized(message):
 def _token_from(request, body):
     header = request.headers.get("Authorization")
     if header is not None:
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.")
+            raise _unauthorized(_("Send the token as 'Authorization: Bearer <token>'."))
         return token.strip()
     return (body or {}).get("token")
 
@@ -101,16 +102,22 @@ def authenticate(request, body):
     """
     has_header = "Authorization" in request.headers
     if body is None and not has_header and not request.user.is_authenticated:
-        raise ApiError(400, 'Send a JSON body with your token: {"token": "..."}.')
+        raise ApiError(400, _('Send a JSON body with your token: {"token": "..."}.'))
     token = _token_from(request, body)
     if token is not None:
         user = user_for_token(token) if isinstance(token, str) else None
         if user is None:
-            raise _unauthorized("The token is invalid or has expired. Ask /api/1.0/tokens for one.")
+            raise _unauthorized(
+                _("The token is invalid or has expired. Ask /api/1.0/tokens for one.")
+            )
         return user
     if request.user.is_authenticated:
         reason = _csrf_failure(request)
         if reason is not None:
-            raise ApiError(403, f"CSRF check failed: {reason}. Send the X-CSRFToken header.")
+            raise ApiError(
+                403,
+                _("CSRF check failed: %(reason)s. Send the X-CSRFToken header.")
+                % {"reason": reason},
+            )
         return request.user
-    raise _unauthorized("Authentication required: send a token, or use a logged-in session.")
+    raise _unauthorized(_("Authentication required: send a token, or use a logged-in session."))

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate as check_password
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +26,10 @@ from .errors import ApiError, answers_errors_as_json
 class ApiView(View):
     def http_method_not_allowed(self, request, *args, **kwargs):
         allowed = ", ".join(self._allowed_methods())
-        message = f"{request.method} is not allowed here; use {allowed}."
+        message = _("%(method)s is not allowed here; use %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
         raise ApiError(405, message, {"Allow": allowed})
 
 
@@ -32,15 +37,17 @@ class CommentView(ApiView):
     """PUT approves a waiting comment; DELETE deletes one. The talk's author or an admin only."""
 
     http_method_names = ["put", "delete"]
-    forbidden_message = "Only the talk's author or an admin may moderate this comment."
+    forbidden_message = gettext_lazy(
+        "Only the talk's author or an admin may moderate this comment."
+    )
 
     def get_comment(self, request, pk):
         user = auth.authenticate(request, auth.read_json(request))
         comment = Comment.objects.select_related("talk").filter(pk=pk).first()
         if comment is None:
-            raise ApiError(404, f"There is no comment {pk}.")
+            raise ApiError(404, _("There is no comment %(id)s.") % {"id": pk})
         if not comment.talk.can_be_managed_by(user):
-            raise ApiError(403, self.forbidden_message)
+            raise ApiError(403, str(self.forbidden_message))
         return comment, user
 
     def put(self, request, pk):
@@ -59,7 +66,7 @@ class CommentView(ApiView):
         except services.CommentStateError as error:
             raise ApiError(400, str(error)) from None
         except Comment.DoesNotExist:
-            raise ApiError(404, f"There is no comment {comment.pk}.") from None
+            raise ApiError(404, _("There is no comment %(id)s.") % {"id": comment.pk}) from None
 
     def done(self, user):
         # The moderator's new queue sizes, so a page can update its badges without reloading.
@@ -72,7 +79,9 @@ class CommentStateView(CommentView):
     Same callers and errors as CommentView; the answer is the comment's marks after the change.
     """
 
-    forbidden_message = "Only the talk's author or an admin may pin or mark this comment."
+    forbidden_message = gettext_lazy(
+        "Only the talk's author or an admin may pin or mark this comment."
+    )
 
     def put(self, request, pk):
         comment, _user = self.get_comment(request, pk)
@@ -88,7 +97,7 @@ class CommentStateView(CommentView):
         except services.CommentStateError as error:
             raise ApiError(400, str(error)) from None
         except Comment.DoesNotExist:
-            raise ApiError(404, f"There is no comment {comment.pk}.") from None
+            raise ApiError(404, _("There is no comment %(id)s.") % {"id": comment.pk}) from None
 
     def marks(self, comment, unpinned=None):
         return JsonResponse(
@@ -147,7 +156,7 @@ class TokenView(ApiView):
     def post(self, request):
         body = auth.read_json(request) or {}
         if not all(isinstance(body.get(name), str) for name in ("email", "password")):
-            raise ApiError(400, 'Send {"email": "...", "password": "..."} as JSON.')
+            raise ApiError(400, _('Send {"email": "...", "password": "..."} as JSON.'))
         form = TokenRequestForm(body)
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
@@ -161,9 +170,9 @@ class TokenView(ApiView):
             # Answer the lockout here, in JSON; left set, the flag makes axes' middleware
             # replace this response with its HTML lockout page.
             request.axes_locked_out = False
-            raise ApiError(429, "Too many failed attempts: this account is locked for a while.")
+            raise ApiError(429, _("Too many failed attempts: this account is locked for a while."))
         if user is None:
-            raise ApiError(401, "Wrong email or password.", auth.UNAUTHORIZED_HEADERS)
+            raise ApiError(401, _("Wrong email or password."), auth.UNAUTHORIZED_HEADERS)
         return JsonResponse(
             {"token": auth.issue_token(user), "expires_in": settings.API_TOKEN_MAX_AGE}
         )
@@ -172,4 +181,4 @@ class TokenView(ApiView):
 @csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any other address under the API."""
-    return json_error(404, f"There is no API endpoint at {request.path}.")
+    return json_error(404, _("There is no API endpoint at %(path)s.") % {"path": request.path})

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.html import strip_tags
 from django.utils.http import urlsafe_base64_encode
@@ -23,18 +24,30 @@ ANSWERED_EXCERPT_LENGTH = 60
 Kind = OutboxEmail.Kind
 
 
-def render_email(name, context, *, to, headers=None):
-    """The email made of templates/emails/<name>_subject.txt, <name>.txt and <name>.html."""
+def render_email(name, context, *, to, language, headers=None):
+    """The email made of templates/emails/<name>_subject.txt, <name>.txt and <name>.html.
+
+    Written in `language` (the recipient's, or settings.LANGUAGE_CODE when unknown), whatever
+    the language of the request or worker that sends it.
+    """
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
-    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+        text = render_to_string(f"emails/{name}.txt", context)
+        html_body = render_to_string(f"emails/{name}.html", context)
+        language = translation.get_language()
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{name}.txt", context),
+        body=text,
         to=[to],
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": language,
+            **(headers or {}),
+        },
     )
-    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    message.attach_alternative(html_body, "text/html")
     return message
 
 
@@ -58,7 +71,7 @@ def password_reset_email(outbox):
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    return render_email("password_reset", context, to=outbox.address)
+    return render_email("password_reset", context, to=outbox.address, language=outbox.language)
 
 
 class EmailWriter:
@@ -107,7 +120,7 @@ class EmailWriter:
                 for action in ("approve", "delete", "trust")
             }
             shown["address"] = "" if comment.author_id else comment.author_email
-        return render_email("moderation", context, to=outbox.address)
+        return render_email("moderation", context, to=outbox.address, language=outbox.language)
 
     def new_comments_email(self, outbox, comments):
         """Tell a commenter of new comments on a talk, with a one-click way to stop."""
@@ -122,7 +135,7 @@ class EmailWriter:
         context = self._context(outbox, comments)
         for comment, shown in zip(comments, context["comments"], strict=True):
             shown["publish_url"] = publish_url(comment)
-        return render_email("publish_comment", context, to=outbox.address)
+        return render_email("publish_comment", context, to=outbox.address, language=outbox.language)
 
     def confirm_address_email(self, outbox, comments):
         """Ask a visitor to confirm their address before it is told of new comments."""
@@ -131,7 +144,7 @@ class EmailWriter:
             "address": outbox.address,
             "confirm_url": confirmation_url(outbox.address),
         }
-        return render_email("confirm_address", context, to=outbox.address)
+        return render_email("confirm_address", context, to=outbox.address, language=outbox.language)
 
     def _subscriber_email(self, name, outbox, comments):
         unsubscribe = unsubscribe_url(outbox.address, outbox.talk_id)
@@ -143,6 +156,7 @@ class EmailWriter:
             name,
             {**self._context(outbox, comments), "unsubscribe_url": unsubscribe},
             to=outbox.address,
+            language=outbox.language,
             headers=headers,
         )
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Min, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..models import Comment, EmailAddress, OutboxEmail, Recipient
 from .emails import EmailWriter
@@ -81,7 +81,7 @@ def queue_address_email(comment):
     """
     if comment.author_id:
         return False
-    visitor = [Recipient(comment.author_email, comment.author_name)]
+    visitor = [Recipient(comment.author_email, comment.author_name, comment.language)]
     if comment.is_from_trusted_address():
         return queue(comment, OutboxEmail.Kind.PUBLISH_COMMENT, visitor)
     if not comment.notify or EmailAddress.objects.is_confirmed(comment.author_email):
@@ -106,12 +106,12 @@ def queue(comment, kind, recipients):
     """
     if not recipients:
         return False
-    names = {}
+    by_address = {}
     for recipient in recipients:
-        names.setdefault(recipient.address.lower(), recipient.name)
+        by_address.setdefault(recipient.address.lower(), recipient)
     now = timezone.now()
     with transaction.atomic():
-        rows = _pending_rows(comment.talk_id, names, kind, now)
+        rows = _pending_rows(comment.talk_id, by_address, kind, now)
         OutboxEmail.comments.through.objects.bulk_create(
             [
                 OutboxEmail.comments.through(outboxemail_id=row.pk, comment_id=comment.pk)
@@ -129,11 +129,16 @@ def queue_password_reset(user):
     time whether the address has an account or not.
     """
     return OutboxEmail.objects.create(
-        user=user, address=user.email, name=user.username, kind=OutboxEmail.Kind.PASSWORD_RESET
+        user=user,
+        address=user.email,
+        name=user.username,
+        kind=OutboxEmail.Kind.PASSWORD_RESET,
+        # The user's choice, else the language of the page that asked for the link.
+        language=user.language or translation.get_language() or settings.LANGUAGE_CODE,
     )
 
 
-def _pending_rows(talk_id, names, kind, now):
+def _pending_rows(talk_id, recipients, kind, now):
     """The pending row of each address for the talk, made where missing, locked against a flush.
 
     INSERT … ON CONFLICT DO NOTHING keeps concurrent writers from failing on the pending
@@ -142,13 +147,18 @@ def _pending_rows(talk_id, names, kind, now):
     """
     rows = {}
     for _attempt in range(3):
-        missing = sorted(names.keys() - rows.keys())
+        missing = sorted(recipients.keys() - rows.keys())
         if not missing:
             return list(rows.values())
         OutboxEmail.objects.bulk_create(
             [
                 OutboxEmail(
-                    talk_id=talk_id, address=address, name=names[address], kind=kind, created_at=now
+                    talk_id=talk_id,
+                    address=address,
+                    name=recipients[address].name,
+                    language=recipients[address].language,
+                    kind=kind,
+                    created_at=now,
                 )
                 for address in missing
             ],

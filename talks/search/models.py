@@ -1,6 +1,8 @@
 """The index's rows as a model Django joins to, and the two expressions that read it."""
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class _LeftOutOfDumps(models.Manager):
@@ -29,9 +31,11 @@ class TalkSearchEntry(models.Model):
     class Meta:
         managed = False  # talks/search/index.py creates it (migration 0004)
         db_table = "talks_talk_search"
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
 
     def __str__(self):
-        return f"Search entry of talk {self.talk_id}"
+        return gettext("Search entry of talk %(talk)s") % {"talk": self.talk_id}
 
 
 class Matches(models.Func):

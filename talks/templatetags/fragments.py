@@ -5,6 +5,7 @@ request's CSRF token, which is never cached."""
 from django import template
 from django.core.cache.utils import make_template_fragment_key
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .. import fragments
 
@@ -43,8 +44,10 @@ class CachedFormsNode(template.Node):
         if not token or token == "NOTPROVIDED":  # noqa: S105 - a marker, not a password
             # Rendered without a request's token: nothing to stand in for.
             return self.nodelist.render(context)
+        # The language too: the same comments read in German are another fragment.
         key = make_template_fragment_key(
-            f"forms:{self.name}", [value.resolve(context) for value in self.vary_on]
+            f"forms:{self.name}:{get_language()}",
+            [value.resolve(context) for value in self.vary_on],
         )
         cache = fragments.fragment_cache()
         parts = cache.get(key)

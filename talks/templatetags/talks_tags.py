@@ -1,8 +1,10 @@
 import datetime
 
 from django import template
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from .. import structured_data
 from ..moments import link_moments, moment_targets
@@ -19,10 +21,13 @@ def time_tag(value, style="date"):
     if isinstance(value, datetime.datetime):
         value = value.astimezone(datetime.timezone.utc)
         machine = value.isoformat(timespec="seconds")
-        human = f"{value.day} {value:%B %Y, %H:%M} UTC"
+        # Month names come in the page's language from Django's own catalogue.
+        human = format_date(
+            value, pgettext("date format of a moment, in UTC", "j F Y, H:i \\U\\T\\C")
+        )
     else:
         machine = value.isoformat()
-        human = f"{value.day} {value:%B %Y}"
+        human = format_date(value, pgettext("date format of a day", "j F Y"))
     return format_html('<time datetime="{}" data-style="{}">{}</time>', machine, style, human)
 
 

@@ -298,7 +298,7 @@ def test_hostile_or_unknown_value_is_refused(value):
 def test_refusal_message_lists_every_provider_and_example_links():
     with pytest.raises(ValidationError) as caught:
         normalize_embed("https://speakerdeck.com/akrabat/capturing-light")
-    message = caught.value.message
+    [message] = caught.value.messages
     for name in PROVIDER_NAMES:
         assert name in message
     assert "https://www.youtube.com/watch?v=" in message
@@ -311,7 +311,7 @@ def test_overlong_value_is_refused_with_its_own_message():
     with pytest.raises(ValidationError) as caught:
         normalize_embed(value)
     assert caught.value.code == "embed_too_long"
-    assert "2000" in caught.value.message
+    assert "at most 2000 characters" in caught.value.messages[0]
     assert embed_for(value) is None
 
 

@@ -41,19 +41,22 @@ def test_publishing_c4_tells_notify_on_visitors_and_users_but_not_its_author(thr
     thread["c4"].approve()
 
     assert thread["c4"].recipients() == [
-        Recipient("e@e.com", "n1"),
-        Recipient("susan@example.com", "Susan"),
+        Recipient("e@e.com", "n1", "en"),
+        Recipient("susan@example.com", "Susan", "en"),
     ]
 
 
 def test_publishing_c5_tells_neither_the_talk_author_nor_a_still_pending_commenter(thread):
-    assert thread["c5"].recipients() == [Recipient("e@e.com", "n1")]
+    assert thread["c5"].recipients() == [Recipient("e@e.com", "n1", "en")]
 
 
 def test_a_pending_commenter_is_told_once_their_comment_is_approved(thread):
     thread["c4"].approve()
 
-    assert thread["c5"].recipients() == [Recipient("e@e.com", "n1"), Recipient("e4@e4.com", "n4")]
+    assert thread["c5"].recipients() == [
+        Recipient("e@e.com", "n1", "en"),
+        Recipient("e4@e4.com", "n4", "en"),
+    ]
 
 
 def test_an_address_is_told_once_however_many_comments_and_however_it_is_cased(talk, david):
@@ -64,8 +67,8 @@ def test_an_address_is_told_once_however_many_comments_and_however_it_is_cased(t
     new = make_comment(talk, author_name="New", author_email="new@example.org")
 
     assert new.recipients() == [
-        Recipient("eve@example.org", "Eve"),
-        Recipient("david@example.com", "David"),
+        Recipient("eve@example.org", "Eve", "en"),
+        Recipient("david@example.com", "David", "en"),
     ]
 
 
@@ -83,8 +86,8 @@ def test_a_commenter_is_not_told_of_their_own_comment_whatever_the_case(talk, da
     own = make_comment(talk, author_name="Eve", author_email="Eve@Example.org")
     as_visitor = make_comment(talk, author_name="David", author_email="DAVID@example.com")
 
-    assert own.recipients() == [Recipient("david@example.com", "David")]
-    assert as_visitor.recipients() == [Recipient("eve@example.org", "Eve")]
+    assert own.recipients() == [Recipient("david@example.com", "David", "en")]
+    assert as_visitor.recipients() == [Recipient("eve@example.org", "Eve", "en")]
 
 
 def test_a_pending_comment_subscribes_nobody(talk):
@@ -108,7 +111,7 @@ def test_a_speaker_who_commented_through_the_site_hears_of_the_next_published_co
     )
     approve_comment(visitor)
 
-    assert visitor.recipients() == [Recipient("david@example.com", "David")]
+    assert visitor.recipients() == [Recipient("david@example.com", "David", "en")]
 
 
 def test_comments_on_other_talks_subscribe_nobody_here(talk, john):
@@ -120,7 +123,7 @@ def test_comments_on_other_talks_subscribe_nobody_here(talk, john):
 
 
 def test_a_waiting_comment_is_for_the_talk_author_alone(thread, john):
-    assert thread["c4"].recipients() == [Recipient("john@example.com", "John Doe")]
+    assert thread["c4"].recipients() == [Recipient("john@example.com", "John Doe", "en")]
 
 
 def test_the_talk_author_is_not_asked_to_review_a_comment_from_their_own_address(talk):

@@ -105,6 +105,7 @@ def test_a_commenter_email_carries_one_click_unsubscribe_headers(talk):
     token = make_token("ann@example.org", talk.pk)
     assert message.extra_headers == {
         "Auto-Submitted": "auto-generated",
+        "Content-Language": "en",
         "List-Unsubscribe": f"<{SITE}/unsubscribe/{token}/>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
@@ -138,7 +139,7 @@ def test_the_review_email_tells_the_talk_author_what_waits(talk):
     )
     for url in links.values():
         assert url in html_of(message)
-    assert message.extra_headers == {"Auto-Submitted": "auto-generated"}
+    assert message.extra_headers == {"Auto-Submitted": "auto-generated", "Content-Language": "en"}
     assert "Hello *there*" not in html_of(message)
     assert "Hello there" in html_of(message)
 

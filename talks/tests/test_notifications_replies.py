@@ -32,7 +32,7 @@ def test_the_talks_author_answered_in_a_reply_is_told_of_it(talk, john, david):
     question_by_speaker = make_comment(talk, author=john, body="Any questions?")
     reply = make_comment(talk, parent=question_by_speaker, author=david, body="One")
 
-    assert reply.recipients() == [Recipient("john@example.com", "John Doe")]
+    assert reply.recipients() == [Recipient("john@example.com", "John Doe", "en")]
 
 
 def test_the_visitor_answered_is_told_and_others_as_before(talk, john):
@@ -41,8 +41,8 @@ def test_the_visitor_answered_is_told_and_others_as_before(talk, john):
     reply = make_comment(talk, parent=question, author=john, body="Here")
 
     assert reply.recipients() == [
-        Recipient("ann@example.org", "Ann"),
-        Recipient("bob@example.org", "Bob"),
+        Recipient("ann@example.org", "Ann", "en"),
+        Recipient("bob@example.org", "Bob", "en"),
     ]
 
 
@@ -52,10 +52,10 @@ def test_the_person_answered_with_notify_off_or_answering_themselves_is_not_told
 
     assert make_comment(
         talk, parent=quiet, author_name="Cy", author_email="cy@example.org"
-    ).recipients() == [Recipient("ann@example.org", "Ann")]
+    ).recipients() == [Recipient("ann@example.org", "Ann", "en")]
     assert make_comment(
         talk, parent=own, author_name="Ann", author_email="ANN@example.org"
-    ).recipients() == [Recipient("cy@example.org", "Cy")]
+    ).recipients() == [Recipient("cy@example.org", "Cy", "en")]
 
 
 def test_a_waiting_reply_goes_to_the_speaker_for_review_saying_what_it_answers(talk):

@@ -4,7 +4,7 @@ import pytest
 from django.utils.html import escape
 from pytest_django.asserts import assertInHTML
 
-from talks.embeds import _UNSUPPORTED_MESSAGE
+from talks.embeds import _UNSUPPORTED_MESSAGE as UNSUPPORTED
 from talks.forms import TalkForm
 from talks.models import Talk
 
@@ -121,8 +121,8 @@ def test_an_unknown_embed_is_refused_with_the_list_of_accepted_ones(value):
     form = form_with(video_url=value, slides_url=value)
 
     assert form.errors == {
-        "video_url": [_UNSUPPORTED_MESSAGE],
-        "slides_url": [_UNSUPPORTED_MESSAGE],
+        "video_url": [str(UNSUPPORTED)],
+        "slides_url": [str(UNSUPPORTED)],
     }
 
 
@@ -143,9 +143,9 @@ def test_a_refused_embed_shows_its_message_and_stores_no_talk(john_client):
     response = john_client.post("/talk/new/", {**VALID, "video_url": pasted})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"video_url": [_UNSUPPORTED_MESSAGE]}
+    assert response.context["form"].errors == {"video_url": [str(UNSUPPORTED)]}
     content = response.content.decode()
-    assert escape(_UNSUPPORTED_MESSAGE) in content
+    assert escape(str(UNSUPPORTED)) in content
     # What was pasted comes back for correction, as text.
     assert f"\n{escape(pasted)}</textarea>" in content
     assert pasted not in content
@@ -162,7 +162,7 @@ def test_a_refused_embed_leaves_the_edited_talk_as_it_was(john_client, talk):
     )
 
     assert response.status_code == 200
-    assert escape(_UNSUPPORTED_MESSAGE) in response.content.decode()
+    assert escape(str(UNSUPPORTED)) in response.content.decode()
     talk.refresh_from_db()
     assert (talk.title, talk.video_url) == ("Flask by Example", "https://vimeo.com/76979871")
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from django.views.generic.base import TemplateResponseMixin
@@ -26,8 +27,10 @@ logger = logging.getLogger(__name__)
 
 COMMENTS_CLOSED = _("Comments are closed.")
 COMMENTS_TALK_MISSING = _("There is no such talk.")
-VISITOR_POSTED = "Thank you for your comment. It will be published after the presenter reviews it."
-USER_POSTED = "Your comment was published."
+VISITOR_POSTED = _(
+    "Thank you for your comment. It will be published after the presenter reviews it."
+)
+USER_POSTED = _("Your comment was published.")
 TRUSTED_POSTED = _("Your comment was published: the speaker trusts your address.")
 TRUSTED_HELD = _(
     "Thank you for your comment. The speaker trusts %(address)s: we emailed it a link that "
@@ -65,7 +68,7 @@ class CommentLinkView(SingleObjectMixin, View):
         if not comment.approved and not comment.talk.can_be_managed_by(request.user):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            raise Http404("This comment is not published.")
+            raise Http404(gettext("This comment is not published."))
         return HttpResponseRedirect(comment_url(comment, request.user))
 
 
@@ -112,7 +115,11 @@ class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
     def post(self, request, *args, **kwargs):
         talk = self.get_object()
         form = CommentForm(
-            request.POST, talk=talk, user=request.user, proven_address=proven_address(request)
+            request.POST,
+            talk=talk,
+            user=request.user,
+            proven_address=proven_address(request),
+            language=request.LANGUAGE_CODE,
         )
         if not talk.comments_are_open():
             # Refused before anything else, and nothing is stored; the page keeps the text.
@@ -120,7 +127,11 @@ class CommentCreateView(TalkPageMixin, SingleObjectMixin, View):
         try:
             ratelimit.check(request, "comment")
         except ratelimit.RateLimited as limited:
-            form.add_error(None, f"You are commenting too fast. Please wait {limited.wait}.")
+            form.add_error(
+                None,
+                gettext("You are commenting too fast. Please wait %(wait)s.")
+                % {"wait": limited.wait},
+            )
             return limited.refuse(self.render_to_response(self.talk_page_context(talk, form)))
         if not form.is_valid():
             return self.render_to_response(self.talk_page_context(talk, form))
@@ -149,7 +160,7 @@ class CommentPreviewView(View):
     http_method_names = ["post"]
 
     def http_method_not_allowed(self, request, *args, **kwargs):
-        response = json_error(405, "Send the comment text with POST.")
+        response = json_error(405, gettext("Send the comment text with POST."))
         response["Allow"] = "POST"
         return response
 
@@ -165,7 +176,9 @@ class CommentPreviewView(View):
         try:
             ratelimit.check(request, "preview", factor=ratelimit.PREVIEWS_PER_COMMENT)
         except ratelimit.RateLimited as limited:
-            message = f"Preview paused: too many requests. Wait {limited.wait}."
+            message = gettext("Preview paused: too many requests. Wait %(wait)s.") % {
+                "wait": limited.wait
+            }
             return limited.refuse(json_error(429, message))
         form = CommentPreviewForm(request.POST)
         if not form.is_valid():

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
@@ -22,7 +23,7 @@ class ModerationQueueView(LoginRequiredMixin, TemplateView):
     """The comments waiting on the talks the user wrote, oldest first."""
 
     template_name = "talks/moderate.html"
-    heading = "Comments waiting for you"
+    heading = _("Comments waiting for you")
 
     def get_queryset(self):
         return Comment.objects.pending_for(self.request.user)
@@ -48,7 +49,7 @@ class ModerationQueueView(LoginRequiredMixin, TemplateView):
 class AdminModerationQueueView(UserPassesTestMixin, ModerationQueueView):
     """Every waiting comment, for admins; other users get 403."""
 
-    heading = "All comments waiting for review"
+    heading = _("All comments waiting for review")
 
     def test_func(self):
         return self.request.user.is_staff
@@ -67,11 +68,13 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
     def post(self, request, *args, **kwargs):
         comment = self.get_object()
         if not comment.talk.can_be_managed_by(request.user):
-            raise PermissionDenied("Only the talk's author or an admin may moderate its comments.")
+            raise PermissionDenied(
+                gettext("Only the talk's author or an admin may moderate its comments.")
+            )
         try:
             if self.action == "approve":
                 services.approve_comment(comment)
-                messages.success(request, "The comment was approved.")
+                messages.success(request, gettext("The comment was approved."))
             elif self.action == "trust":
                 services.approve_and_trust(comment)
                 messages.success(
@@ -81,7 +84,7 @@ class CommentModerationView(LoginRequiredMixin, SingleObjectMixin, View):
                 )
             else:
                 services.delete_comment(comment)
-                messages.success(request, "The comment was deleted.")
+                messages.success(request, gettext("The comment was deleted."))
         except services.CommentStateError as error:
             messages.error(request, str(error))
         return HttpResponseRedirect(next_url(request, comment))

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from ..forms import TalkForm
@@ -32,7 +33,7 @@ class TalkCreateView(LoginRequiredMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.author = self.request.user
-        messages.success(self.request, "The talk was added.")
+        messages.success(self.request, _("The talk was added."))
         return super().form_valid(form)
 
 
@@ -42,5 +43,5 @@ class TalkUpdateView(ManagedTalkMixin, UpdateView):
     template_name = "talks/talk_form.html"
 
     def form_valid(self, form):
-        messages.success(self.request, "The talk was updated.")
+        messages.success(self.request, _("The talk was updated."))
         return super().form_valid(form)

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from talks.export.writer import export_speaker
@@ -18,13 +20,27 @@ class Command(BaseCommand):
         try:
             speaker = User.objects.get(username=username)
         except User.DoesNotExist:
-            raise CommandError(f"No speaker is called {username!r}.") from None
+            raise CommandError(
+                _("No speaker is called %(username)r.") % {"username": username}
+            ) from None
 
         def progress(done, total):
-            self.stderr.write(f"{done}/{total} talks written")
+            self.stderr.write(
+                _("%(done)d/%(total)d talks written") % {"done": done, "total": total}
+            )
 
         try:
             count = export_speaker(speaker, directory, progress=progress)
         except OSError as error:
-            raise CommandError(f"Cannot write to {directory}: {error}") from error
-        self.stdout.write(f"Exported {count} talks of {username} to {directory}.")
+            raise CommandError(
+                _("Cannot write to %(directory)s: %(error)s")
+                % {"directory": directory, "error": error}
+            ) from error
+        self.stdout.write(
+            ngettext(
+                "Exported %(count)d talk of %(username)s to %(directory)s.",
+                "Exported %(count)d talks of %(username)s to %(directory)s.",
+                count,
+            )
+            % {"count": count, "username": username, "directory": directory}
+        )

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from talks.export.reader import ExportFileError, import_talks, read
@@ -24,11 +25,17 @@ class Command(BaseCommand):
             speaker = User.objects.get(username=username)
         except User.DoesNotExist:
             raise CommandError(
-                f"No speaker here is called {username!r}: create one with "
-                "`manage.py adduser`, or name another with --as USERNAME."
+                _(
+                    "No speaker here is called %(username)r: create one with "
+                    "`manage.py adduser`, or name another with --as USERNAME."
+                )
+                % {"username": username}
             ) from None
         try:
             talks, comments = import_talks(document, speaker)
         except ExportFileError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Added {talks} talks and {comments} comments to {username}.")
+        self.stdout.write(
+            _("Added %(talks)d talks and %(comments)d comments to %(username)s.")
+            % {"talks": talks, "comments": comments, "username": username}
+        )

@@ -5,6 +5,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from talks.models import OutboxEmail
 from talks.notifications.outbox import flush_outbox
@@ -59,7 +60,11 @@ class Command(BaseCommand):
         # The operator asks now: an email waiting out its retry backoff is tried too.
         result = flush_outbox(now=now, backoff=False)
         waiting = OutboxEmail.objects.pending().count()
-        self.stdout.write(
-            f"Sent {result.sent} email{'s' if result.sent != 1 else ''}; "
-            f"{result.failed} failed, {waiting} waiting."
-        )
+        sent = ngettext("Sent %(count)d email;", "Sent %(count)d emails;", result.sent) % {
+            "count": result.sent
+        }
+        rest = gettext("%(failed)d failed, %(waiting)d waiting.") % {
+            "failed": result.failed,
+            "waiting": waiting,
+        }
+        self.stdout.write(f"{sent} {rest}")
