@@ -6,6 +6,7 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 # The worker that runs each task backend's queue; the immediate backend needs none.
 WORKERS = {
@@ -28,7 +29,7 @@ def _raise_stopped(signum, frame):
 
 
 class Command(BaseCommand):
-    help = "Development: the web server and the notification worker together; Ctrl-C stops both."
+    help = _("Development: the web server and the notification worker together; Ctrl-C stops both.")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -44,7 +45,9 @@ class Command(BaseCommand):
         processes = [subprocess.Popen([*manage, "runserver", addrport], start_new_session=True)]
         if worker:
             processes.append(subprocess.Popen([*manage, *worker], start_new_session=True))
-        self.stdout.write(f"Talks is at http://{addrport}/ (Ctrl-C stops it)")
+        self.stdout.write(
+            _("Talks is at http://%(address)s/ (Ctrl-C stops it)") % {"address": addrport}
+        )
         try:
             # Whichever stops first (or Ctrl-C, or a stop signal) stops the other.
             while all(process.poll() is None for process in processes):

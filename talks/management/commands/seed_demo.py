@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from talks.embeds import normalize_embed
@@ -118,43 +119,45 @@ def _adapted(row, fields, indexes):
 
 
 class Command(BaseCommand):
-    help = "Fill the database with demo speakers, talks and comments (bulk inserts, any size)."
+    help = _("Fill the database with demo speakers, talks and comments (bulk inserts, any size).")
 
     def add_arguments(self, parser):
         parser.add_argument("--speakers", type=int, default=len(SPEAKERS))
-        parser.add_argument("--talks", type=int, default=40, help="The showcase included.")
-        parser.add_argument("--comments", type=int, default=240, help="The showcase's included.")
+        parser.add_argument("--talks", type=int, default=40, help=_("The showcase included."))
+        parser.add_argument("--comments", type=int, default=240, help=_("The showcase's included."))
         parser.add_argument(
-            "--pending", type=float, default=0.1, help="Share of comments left unapproved."
+            "--pending", type=float, default=0.1, help=_("Share of comments left unapproved.")
         )
         parser.add_argument(
             "--showcase-approved",
             type=int,
             default=12,
-            help="Approved comments on the showcase talk (the second speaker's newest).",
+            help=_("Approved comments on the showcase talk (the second speaker's newest)."),
         )
         parser.add_argument(
             "--showcase-pending",
             type=int,
             default=3,
-            help="Comments waiting on the showcase talk, spread among its published ones.",
+            help=_("Comments waiting on the showcase talk, spread among its published ones."),
         )
         parser.add_argument(
             "--speaker-pending",
             type=int,
             default=0,
-            help="Comments waiting on the showcase speaker's other talks, the rest of their queue.",
+            help=_(
+                "Comments waiting on the showcase speaker's other talks, the rest of their queue."
+            ),
         )
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing if the database holds talks."
+            "--if-empty", action="store_true", help=_("Do nothing if the database holds talks.")
         )
         parser.add_argument(
-            "--seed", type=int, default=2014, help="Random seed, for repeatability."
+            "--seed", type=int, default=2014, help=_("Random seed, for repeatability.")
         )
 
     def handle(self, *args, **options):
         if options["if_empty"] and Talk.objects.exists():
-            self.stdout.write("The database already has talks: no demo data added.")
+            self.stdout.write(_("The database already has talks: no demo data added."))
             return
         speakers, talks, comments = (options[name] for name in ("speakers", "talks", "comments"))
         showcase = (options["showcase_approved"], options["showcase_pending"]) if talks else (0, 0)
@@ -165,15 +168,17 @@ class Command(BaseCommand):
             or not 0 <= options["pending"] <= 1
         ):
             raise CommandError(
-                "--speakers must be at least 1, the other counts at least 0, "
-                "and --pending between 0 and 1."
+                _(
+                    "--speakers must be at least 1, the other counts at least 0, "
+                    "and --pending between 0 and 1."
+                )
             )
         if comments < sum(showcase) + speaker_pending:
             raise CommandError(
-                "--comments must count the showcase talk's and --speaker-pending's comments too."
+                _("--comments must count the showcase talk's and --speaker-pending's comments too.")
             )
         if comments > sum(showcase) and talks < 2:
-            raise CommandError("Comments besides the showcase's need at least 2 talks.")
+            raise CommandError(_("Comments besides the showcase's need at least 2 talks."))
         rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
         # The search index is built once at the end, not by a trigger per inserted row.
         with transaction.atomic(), search_index.bulk_load():
@@ -187,7 +192,7 @@ class Command(BaseCommand):
                 self.create_conversation(showcase_talk, host)
             regular = self.create_trusted_commenter(showcase_talk) if showcase_talk else None
             if speaker_pending and not any(author == host.pk for _, author in rows):
-                raise CommandError("--speaker-pending needs talks by the showcase speaker.")
+                raise CommandError(_("--speaker-pending needs talks by the showcase speaker."))
             self.create_speaker_queue(rng, rows, users, speaker_pending, host)
             self.create_comments(
                 rng,
@@ -204,19 +209,42 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
-            f"Added {speakers} speakers, {talks} talks and {comments} comments. "
-            f"Log in as {users[0].email} (admin) or {host.email} with the password "
-            f"{DEMO_PASSWORD!r}."
+            _(
+                "Added %(speakers)d speakers, %(talks)d talks and %(comments)d comments. "
+                "Log in as %(admin)s (admin) or %(host)s with the password %(password)r."
+            )
+            % {
+                "speakers": speakers,
+                "talks": talks,
+                "comments": comments,
+                "admin": users[0].email,
+                "host": host.email,
+                "password": DEMO_PASSWORD,
+            }
         )
         if showcase_talk:
             self.stdout.write(
-                f"{host.username}'s talk {showcase_talk.pk} has {showcase[0]} comments published "
-                f"and {showcase[1]} waiting."
+                _(
+                    "%(username)s's talk %(talk)d has %(published)d comments published "
+                    "and %(waiting)d waiting."
+                )
+                % {
+                    "username": host.username,
+                    "talk": showcase_talk.pk,
+                    "published": showcase[0],
+                    "waiting": showcase[1],
+                }
             )
         if regular:
-            self.stdout.write(f"{host.username} trusts {regular}, whose address is confirmed.")
+            self.stdout.write(
+                _("%(username)s trusts %(address)s, whose address is confirmed.")
+                % {"username": host.username, "address": regular}
+            )
         if speaker_pending:
-            self.stdout.write(f"{speaker_pending} more wait on {host.username}'s other talks.")
+            self.stdout.write(
+                _("%(count)d more wait on %(username)s's other talks.")
+                % {"count": speaker_pending, "username": host.username}
+            )
 
     def create_speakers(self, count):
         # Hashing is slow on purpose, so every demo speaker shares one hash.
