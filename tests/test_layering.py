@@ -70,7 +70,17 @@ LAYERS = [
             "talks.moderation_links",
         ],
     ),
-    ("models", ["accounts.models", "talks.models", "talks.addresses", "talks.search.models"]),
+    (
+        "models",
+        [
+            "accounts.models",
+            "talks.models",
+            "talks.addresses",
+            "talks.comments",
+            "talks.outbox_emails",
+            "talks.search.models",
+        ],
+    ),
     ("services", ["talks.services", "talks.notifications.*", "talks.export.*"]),
     ("tasks", ["talks.tasks"]),
     (

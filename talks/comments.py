@@ -1,0 +1,390 @@
+"""Comments and the rules on who reads and hears of them (imported by talks.models)."""
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from talks_site.email_addresses import validate_deliverable_email
+
+from .addresses import EmailAddress, TrustedAddress
+from .markdown import render_markdown
+from .paths import path_with_pk
+
+THREAD_ORDER = ("-pinned", "created_at", "id")
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(approved=True)
+
+    def pending(self):
+        return self.filter(approved=False)
+
+    def thread(self, talk, user):
+        """A talk's top-level comments as `user` may see them, each with its replies.
+
+        The pinned comment comes first, then the rest oldest first; the replies (oldest first,
+        as visible to `user`) are fetched for the whole page in one more query.
+        """
+        moderator = talk.can_be_managed_by(user)
+        replies = Comment.objects.select_related("author").order_by("created_at", "id")
+        comments = (
+            self.filter(talk=talk, parent__isnull=True)
+            .select_related("author")
+            .order_by(*THREAD_ORDER)
+            # Into a list of each comment's (`shown_replies`): a prefetch into the related
+            # manager builds a queryset for every comment of the page, a third of its time.
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=replies if moderator else replies.approved(),
+                    to_attr="shown_replies",
+                )
+            )
+        )
+        return comments if moderator else comments.approved()
+
+    def answerable(self, talk, raw_id):
+        """The comment of `talk` with id `raw_id` (as posted) if a reply may answer it: a
+        published one. None for anything else, ids that are not numbers included."""
+        if not (isinstance(raw_id, str) and raw_id.isascii() and raw_id.isdigit()):
+            return None
+        if len(raw_id) > 18:  # beyond a 64-bit id: no such comment
+            return None
+        return (
+            self.approved()
+            .filter(talk=talk, pk=int(raw_id))
+            .select_related("author", "parent")
+            .first()
+        )
+
+    def unanswered(self):
+        """Top-level comments not marked answered, leaving out the talk's author's own."""
+        return self.filter(parent__isnull=True, answered=False).filter(
+            Q(author__isnull=True) | ~Q(author=F("talk_author"))
+        )
+
+    def pending_for(self, user):
+        """Comments waiting on the talks `user` wrote, oldest first."""
+        return (
+            self.pending()
+            .filter(talk_author=user)
+            .select_related("talk", "author", "parent__author")
+            .order_by("created_at", "id")
+        )
+
+    def pending_on_all_talks(self):
+        """Every waiting comment, oldest first: the admins' queue."""
+        return (
+            self.pending()
+            .select_related("talk", "author", "parent__author")
+            .order_by("created_at", "id")
+        )
+
+    def pending_counts(self, user):
+        """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
+        pending = self.pending()
+        if not user.is_staff:
+            return {"mine": pending.filter(talk_author=user).count(), "all": None}
+        return pending.aggregate(mine=Count("pk", filter=Q(talk_author=user)), all=Count("pk"))
+
+    def up_to(self, comment):
+        """The comments of this thread shown no later than `comment`, a top-level one: the
+        pinned comment, then the others up to it in THREAD_ORDER."""
+        if comment.pinned:
+            return self.filter(pk=comment.pk)
+        earlier = Q(created_at__lt=comment.created_at)
+        return self.filter(
+            Q(pinned=True) | earlier | Q(created_at=comment.created_at, pk__lte=comment.pk)
+        )
+
+    def subscribed(self):
+        """Comments whose author asked to hear of new ones; only a published one subscribes."""
+        return self.approved().filter(notify=True)
+
+    def from_confirmed_addresses(self):
+        """Comments whose author's address is proven: a user's, or a visitor's confirmed one."""
+        from django.contrib.auth import get_user_model
+
+        address = Lower(OuterRef("author_email"))
+        confirmed = EmailAddress.objects.confirmed().filter(address=address)
+        account = get_user_model().objects.annotate(address=Lower("email")).filter(address=address)
+        return self.filter(Q(author__isnull=False) | Exists(confirmed) | Exists(account))
+
+    def by_address(self, address):
+        """Comments written from `address`: a visitor's given email or a user's account email."""
+        return self.filter(
+            Q(author__isnull=True, author_email__iexact=address) | Q(author__email__iexact=address)
+        )
+
+
+class Recipient(NamedTuple):
+    """Someone to email: an address, the name to greet them by, the language to write in."""
+
+    address: str
+    name: str
+    language: str
+
+
+class Comment(models.Model):
+    talk = models.ForeignKey(
+        "talks.Talk",
+        on_delete=models.CASCADE,
+        verbose_name=_("talk"),
+        related_name="comments",
+        db_index=False,  # comment_thread_idx starts with talk
+    )
+    # Set for a logged-in speaker's comment; visitors give a name and an email instead.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("author"),
+        related_name="comments",
+    )
+    # The talk's author, copied from the talk on save (and kept in step by Talk.save): a
+    # speaker's moderation queue and navbar badge read one index, not every talk they wrote.
+    # The comments go with their talk when its author is deleted, so nothing cascades here.
+    talk_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        verbose_name=_("talk's author"),
+        related_name="+",
+        editable=False,
+        db_index=False,  # comment_pending_author_idx covers the lookups
+    )
+    author_name = models.CharField(_("name"), max_length=64, blank=True)
+    author_email = models.EmailField(
+        _("email"), max_length=64, blank=True, validators=[validate_deliverable_email]
+    )
+    body = models.TextField(_("comment"))
+    # The sanitised HTML of `body`, rendered once at save: pages show this, never `body`.
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    notify = models.BooleanField(_("notify me of new comments"), default=True)
+    approved = models.BooleanField(_("approved"), default=False)
+    # The page's language when the comment was posted: a visitor's emails are written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written in bulk, by SQL, get it too
+    )
+    # The comment this one answers. Replies are one level deep: a parent is always top-level
+    # (the form files a reply to a reply under its top-level comment), and of the same talk.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        db_index=False,  # comment_replies_idx starts with parent
+    )
+    # Set by the talk's author or an admin, on top-level comments only: one pinned per talk,
+    # shown first; "answered" marks a question dealt with. The database default serves bulk
+    # inserts that name only the columns they fill (seed_demo).
+    pinned = models.BooleanField(_("pinned"), default=False, db_default=False, editable=False)
+    answered = models.BooleanField(_("answered"), default=False, db_default=False, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+    # Set before approving when the commenter publishes it themselves: nobody tells them so.
+    published_by_commenter = False
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            # A talk page: WHERE talk_id = … [AND approved] ORDER BY created_at.
+            models.Index(fields=["talk", "approved", "created_at"], name="comment_thread_idx"),
+            # The admin's moderation queue and badge: the (few) comments still waiting.
+            models.Index(
+                fields=["created_at"], condition=Q(approved=False), name="comment_pending_idx"
+            ),
+            # A speaker's: WHERE NOT approved AND talk_author_id = … ORDER BY created_at, id.
+            # With the id, a page of the queue's ids is read off this index alone
+            # (ModerationQueueView).
+            models.Index(
+                fields=["talk_author", "created_at", "id"],
+                condition=Q(approved=False),
+                name="comment_pending_author_idx",
+            ),
+            # A talk page's top-level comments: WHERE talk_id = … AND parent_id IS NULL
+            # [AND approved] ORDER BY pinned DESC, created_at, id.
+            models.Index(
+                fields=["talk", "approved", "-pinned", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_level_idx",
+            ),
+            # The replies of a page's comments: WHERE parent_id IN (…) ORDER BY created_at, id.
+            models.Index(fields=["parent", "created_at", "id"], name="comment_replies_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | (~Q(author_name="") & ~Q(author_email="")),
+                name="comment_has_author",
+            ),
+            models.UniqueConstraint(
+                fields=["talk"], condition=Q(pinned=True), name="comment_one_pinned_per_talk"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(pinned=False, answered=False),
+                name="comment_reply_not_pinned_or_answered",
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Comment #%(id)s by %(name)s on talk %(talk)s") % {
+            "id": self.pk,
+            "name": self.display_name,
+            "talk": self.talk_id,
+        }
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = update_fields = {*update_fields, "body_html"}
+        if update_fields is None or "talk" in update_fields:
+            self.talk_author_id = self.talk.author_id
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "talk_author"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The comment's lasting link: it finds the page of its talk that shows it."""
+        return reverse("talks:comment", args=[self.pk])
+
+    @property
+    def approve_path(self):
+        """Where the Approve button posts without JavaScript."""
+        return path_with_pk("talks:comment_approve", self.pk)
+
+    @property
+    def delete_path(self):
+        """Where the Delete button posts without JavaScript."""
+        return path_with_pk("talks:comment_delete", self.pk)
+
+    @property
+    def api_path(self):
+        """The comment in the JSON API, which both buttons call with JavaScript."""
+        return path_with_pk("api:comment", self.pk)
+
+    @property
+    def anchor(self):
+        """The id of the comment's element on its talk's page."""
+        return f"comment-{self.pk}"
+
+    @property
+    def by_speaker(self):
+        """Written by the talk's author, from their account: the "Speaker" badge."""
+        return self.author_id is not None and self.author_id == self.talk_author_id
+
+    def clean(self):
+        # The site's form files replies correctly; this holds the admin to the same shape.
+        parent = self.parent
+        if parent is not None and (parent.parent_id is not None or parent.talk_id != self.talk_id):
+            raise ValidationError(
+                {"parent": _("A reply answers a top-level comment of the same talk.")}
+            )
+
+    @property
+    def display_name(self):
+        return self.author.display_name if self.author_id else self.author_name
+
+    def approve(self):
+        """Publish a waiting comment; an approved one is left as it is.
+
+        The only save that names `approved` alone, so its post_save knows it published the
+        comment (see talks.notifications.outbox.comment_saved). services.approve_comment locks
+        the row first, so that two moderators' clicks publish it once.
+        """
+        if self.approved:
+            return
+        self.approved = True
+        self.save(update_fields=["approved"])
+
+    @property
+    def email(self):
+        """Where this comment's author is reached."""
+        return self.author.email if self.author_id else self.author_email
+
+    def recipients(self):
+        """Who is told about this comment: the talk's author while it waits, else the subscribers.
+
+        Subscribers are the authors of the talk's other published comments with notify on and a
+        proven address, each address once (case-blind), never the talk's author nor this
+        comment's own author. A reply also tells the author of the comment it answers, talk's
+        author included, as a subscriber: when that comment has notify on, and it is not the
+        reply's own author.
+        """
+        talk_author = self.talk.author
+        if not self.approved:
+            if self.email.lower() == talk_author.email.lower():
+                return []
+            return [
+                Recipient(talk_author.email, talk_author.display_name, talk_author.email_language)
+            ]
+        told = {talk_author.email.lower(): None, self.email.lower(): None}
+        answered = self.parent if self.parent_id else None
+        if (
+            answered is not None
+            and answered.notify
+            and answered.email.lower() != self.email.lower()
+        ):
+            chosen = answered.author.language if answered.author_id else ""
+            told[answered.email.lower()] = Recipient(
+                answered.email, answered.display_name, chosen or answered.language
+            )
+        rows = (
+            Comment.objects.filter(talk_id=self.talk_id)
+            .subscribed()
+            .from_confirmed_addresses()
+            .exclude(pk=self.pk)
+            .order_by("created_at", "id")
+            .values_list(
+                "author_email",
+                "author_name",
+                "language",
+                "author__email",
+                "author__name",
+                "author__username",
+                "author__language",
+            )
+        )
+        for row in rows:
+            visitor_email, visitor_name, language, user_email, user_name, username, chosen = row
+            address = user_email or visitor_email
+            if address.lower() not in told:
+                name = (user_name or username) if user_email else visitor_name
+                # A user's own choice, else the language they commented in.
+                told[address.lower()] = Recipient(address, name, chosen or language)
+        return [recipient for recipient in told.values() if recipient is not None]
+
+    def is_from_trusted_address(self):
+        """Does the talk's author trust the address of this visitor's comment?"""
+        return not self.author_id and TrustedAddress.objects.trusts(
+            self.talk_author_id, self.author_email
+        )
+
+    def author_to_tell_of_publication(self):
+        """Whom to tell that a moderator published this comment: its visitor, if proven."""
+        if self.author_id or self.published_by_commenter or self.author_email == "":
+            return None
+        if not EmailAddress.objects.is_confirmed(self.author_email):
+            return None
+        return Recipient(self.author_email, self.author_name, self.language)
+
+
+# An outbox row still to be sent: neither sent nor given up on.
