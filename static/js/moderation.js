@@ -3,7 +3,7 @@
 // to the site's own moderation views instead.
 (function () {
   "use strict";
-  if (!window.fetch) return;
+  if (!window.talksApi) return;
 
   function updateBadges(pending) {
     if (!pending) return;
@@ -34,11 +34,6 @@
     }
   }
 
-  // The page writes these in its own language, on the element around the comments.
-  function say(comment, name) {
-    var holder = comment.closest("[data-error-failed]");
-    return holder ? holder.dataset[name] : "";
-  }
 
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-moderate]");
@@ -48,34 +43,14 @@
     var method = form.dataset.moderate;
     var buttons = comment.querySelectorAll("[data-comment-actions] button");
     buttons.forEach(function (button) { button.disabled = true; });
-    fetch(form.dataset.apiUrl, {
-      method: method,
-      credentials: "same-origin",
-      headers: {
-        "X-CSRFToken": form.querySelector("input[name=csrfmiddlewaretoken]").value,
-        "Accept": "application/json"
-      }
-    })
-      .then(function (response) {
-        return response.json().then(function (data) {
-          return { ok: response.ok, data: data };
-        }, function () {
-          var message = say(comment, "errorNoAnswer").replace("%(status)s", String(response.status));
-          return { ok: false, data: { message: message } };
-        });
-      })
-      .then(function (result) {
-        if (!result.ok) {
-          showError(comment, result.data.message || say(comment, "errorFailed"));
-          buttons.forEach(function (button) { button.disabled = false; });
-          return;
-        }
-        updateBadges(result.data.pending);
-        settle(comment, method);
-      })
-      .catch(function () {
-        showError(comment, say(comment, "errorUnreachable"));
+    window.talksApi.send(form, method).then(function (result) {
+      if (!result.ok) {
+        showError(comment, result.data.message || window.talksApi.say(comment, "errorFailed"));
         buttons.forEach(function (button) { button.disabled = false; });
-      });
+        return;
+      }
+      updateBadges(result.data.pending);
+      settle(comment, method);
+    });
   });
 })();

@@ -3,7 +3,7 @@
 // JavaScript the forms post to the site's own views instead.
 (function () {
   "use strict";
-  if (!window.fetch) return;
+  if (!window.talksApi) return;
 
   // Each action's form is swapped for its counterpart's once it succeeds.
   var OPPOSITE = { pin: "unpin", unpin: "pin", answer: "unanswer", unanswer: "answer" };
@@ -60,34 +60,15 @@
     var comment = form.closest("[data-comment]");
     var button = form.querySelector("button");
     button.disabled = true;
-    fetch(form.dataset.apiUrl, {
-      method: form.dataset.method,
-      credentials: "same-origin",
-      headers: {
-        "X-CSRFToken": form.querySelector("input[name=csrfmiddlewaretoken]").value,
-        "Accept": "application/json"
+    window.talksApi.send(form, form.dataset.method).then(function (result) {
+      button.disabled = false;
+      if (!result.ok) {
+        showError(comment, result.data.message || window.talksApi.say(comment, "errorFailed"));
+        return;
       }
-    })
-      .then(function (response) {
-        return response.json().then(function (data) {
-          return { ok: response.ok, data: data };
-        }, function () {
-          return { ok: false, data: { message: "The server did not answer (HTTP " + response.status + ")." } };
-        });
-      })
-      .then(function (result) {
-        button.disabled = false;
-        if (!result.ok) {
-          showError(comment, result.data.message || "That did not work.");
-          return;
-        }
-        var error = own(comment, "[data-speaker-error]");
-        if (error) error.hidden = true;
-        settle(comment, form.dataset.speakerAction);
-      })
-      .catch(function () {
-        button.disabled = false;
-        showError(comment, "The server could not be reached. Try again.");
-      });
+      var error = own(comment, "[data-speaker-error]");
+      if (error) error.hidden = true;
+      settle(comment, form.dataset.speakerAction);
+    });
   });
 })();
