@@ -57,6 +57,7 @@ LAYERS = [
             "talks.search.index",
             "talks.search.query",
             "talks.management.demo_data",
+            "talks.management.demo_rows",
             "talks_site.logging",
             "talks_site.log_filters",
             "talks_site.cache",
