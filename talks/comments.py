@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +17,41 @@ from talks_site.email_addresses import validate_deliverable_email
 
 from .addresses import EmailAddress, TrustedAddress
 from .markdown import render_markdown
-from .paths import path_with_pk
+from .paths import comment_paths
 
 THREAD_ORDER = ("-pinned", "created_at", "id")
+# The columns a page of comments reads (templates/talks/_comment.html): not the Markdown source,
+# nor who asked for news in which language; of an author, what names and links to them.
+SHOWN_FIELDS = (
+    "id",
+    "talk_id",
+    "author_id",
+    "talk_author_id",
+    "author_name",
+    "author_email",
+    "body_html",
+    "created_at",
+    "approved",
+    "parent_id",
+    "pinned",
+    "answered",
+    "author__id",
+    "author__username",
+    "author__name",
+)
+# And in a moderation queue, of each comment's talk and parent, what links to them.
+QUEUE_FIELDS = (
+    "talk__id",
+    "talk__title",
+    "talk__video_url",
+    "talk__slides_url",
+    "parent__id",
+    "parent__author_id",
+    "parent__author_name",
+    "parent__author__id",
+    "parent__author__username",
+    "parent__author__name",
+)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -35,10 +68,15 @@ class CommentQuerySet(models.QuerySet):
         as visible to `user`) are fetched for the whole page in one more query.
         """
         moderator = talk.can_be_managed_by(user)
-        replies = Comment.objects.select_related("author").order_by("created_at", "id")
+        replies = (
+            Comment.objects.select_related("author")
+            .only(*SHOWN_FIELDS)
+            .order_by("created_at", "id")
+        )
         comments = (
             self.filter(talk=talk, parent__isnull=True)
             .select_related("author")
+            .only(*SHOWN_FIELDS)
             .order_by(*THREAD_ORDER)
             # Into a list of each comment's (`shown_replies`): a prefetch into the related
             # manager builds a queryset for every comment of the page, a third of its time.
@@ -78,6 +116,7 @@ class CommentQuerySet(models.QuerySet):
             self.pending()
             .filter(talk_author=user)
             .select_related("talk", "author", "parent__author")
+            .only(*SHOWN_FIELDS, *QUEUE_FIELDS)
             .order_by("created_at", "id")
         )
 
@@ -86,6 +125,7 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.pending()
             .select_related("talk", "author", "parent__author")
+            .only(*SHOWN_FIELDS, *QUEUE_FIELDS)
             .order_by("created_at", "id")
         )
 
@@ -266,20 +306,10 @@ class Comment(models.Model):
         """The comment's lasting link: it finds the page of its talk that shows it."""
         return reverse("talks:comment", args=[self.pk])
 
-    @property
-    def approve_path(self):
-        """Where the Approve button posts without JavaScript."""
-        return path_with_pk("talks:comment_approve", self.pk)
-
-    @property
-    def delete_path(self):
-        """Where the Delete button posts without JavaScript."""
-        return path_with_pk("talks:comment_delete", self.pk)
-
-    @property
-    def api_path(self):
-        """The comment in the JSON API, which both buttons call with JavaScript."""
-        return path_with_pk("api:comment", self.pk)
+    @cached_property
+    def paths(self):
+        """Where a moderator's buttons for this comment post, and what they call in the API."""
+        return comment_paths(self.pk)
 
     @property
     def anchor(self):

@@ -15,6 +15,7 @@ import datetime
 import decimal
 import functools
 import hashlib
+import operator
 import pickle
 
 from django import forms
@@ -55,11 +56,13 @@ def _parts(value, depth, seen):
     if isinstance(value, Model):
         if depth >= _MAX_DEPTH:
             return (value._meta.label, value.pk)
-        # One object shown many times (a profile's speaker on each of their talks) is spelled
-        # out once; `seen` lives as long as the objects, so ids are not reused meanwhile.
-        if id(value) in seen:
-            return ("seen", seen[id(value)])
-        seen[id(value)] = len(seen)
+        # One row shown many times (a profile's speaker on each of their talks, the talk of
+        # each of a queue's comments) is spelled out once, as it was loaded for the page.
+        pk = value.pk
+        row = (value._meta.label, pk, *value._state.fields_cache) if pk is not None else id(value)
+        if row in seen:
+            return ("seen", seen[row])
+        seen[row] = len(seen)
         return _instance_parts(value, depth, seen)
     if isinstance(value, list | tuple):
         return tuple(_parts(item, depth, seen) for item in value)
@@ -83,18 +86,22 @@ def _parts(value, depth, seen):
 
 
 @functools.cache
-def _attnames(model):
-    """The attribute names of `model`'s columns, worked out once per model."""
-    return tuple(field.attname for field in model._meta.concrete_fields)
+def _columns(model):
+    """The attribute names of `model`'s columns, and a getter of all their values at once."""
+    names = tuple(field.attname for field in model._meta.concrete_fields)
+    return frozenset(names), operator.itemgetter(*names)
 
 
 def _instance_parts(instance, depth, seen):
     loaded = instance.__dict__
+    names, every_column = _columns(type(instance))
     try:
-        fields = tuple(map(loaded.__getitem__, _attnames(type(instance))))
-    except KeyError as missing:
-        # A deferred field would be read during rendering, after the key was made.
-        raise ValueError(f"{instance._meta.label} was loaded without {missing}.") from None
+        fields = every_column(loaded)
+    except KeyError:
+        # Loaded with only() the columns its page shows: the others are not shown, and reading
+        # one would cost a query for each row, which the pinned query counts would catch.
+        shown = sorted(names & loaded.keys())
+        fields = (tuple(shown), operator.itemgetter(*shown)(loaded))
     related = tuple(
         (name, _parts(other, depth + 1, seen))
         for name, other in sorted(instance._state.fields_cache.items())
@@ -104,10 +111,10 @@ def _instance_parts(instance, depth, seen):
         (name, tuple(_parts(other, depth + 1, seen) for other in queryset))
         for name, queryset in sorted(getattr(instance, "_prefetched_objects_cache", {}).items())
     )
-    # Rows prefetched into a list of the instance's own (Prefetch(to_attr=...)).
+    # Rows prefetched into a list of the instance's own (Prefetch(to_attr=...)): the only
+    # lists an instance holds.
     attached = tuple(
-        (name, tuple(_parts(other, depth + 1, seen) for other in value))
-        for name, value in sorted(loaded.items())
-        if isinstance(value, list) and value and isinstance(value[0], Model)
+        (name, tuple(_parts(other, depth + 1, seen) for other in loaded[name]))
+        for name in sorted(name for name, value in loaded.items() if type(value) is list)
     )
     return (instance._meta.label, fields, related, prefetched, attached)

@@ -7,6 +7,7 @@ by its pk: the URLconf stays the one source of every path.
 """
 
 import functools
+from typing import NamedTuple
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -30,6 +31,40 @@ def path_with_pk(viewname, pk):
     """reverse(viewname, args=[pk]) for a pattern whose one argument is an integer."""
     head, tail = _around_pk(viewname, get_urlconf(), get_script_prefix())
     return f"{head}{int(pk)}{tail}"
+
+
+class CommentPaths(NamedTuple):
+    """Where a moderator's buttons for one comment post without JavaScript, and what they call
+    in the JSON API with it."""
+
+    approve: str
+    delete: str
+    trust: str
+    pin: str
+    unpin: str
+    answered: str
+    unanswered: str
+    api: str
+    api_pin: str
+    api_answered: str
+
+
+_COMMENT_VIEWS = CommentPaths(
+    approve="talks:comment_approve",
+    delete="talks:comment_delete",
+    trust="talks:comment_trust",
+    pin="talks:comment_pin",
+    unpin="talks:comment_unpin",
+    answered="talks:comment_answered",
+    unanswered="talks:comment_unanswered",
+    api="api:comment",
+    api_pin="api:comment_pin",
+    api_answered="api:comment_answered",
+)
+
+
+def comment_paths(pk):
+    return CommentPaths(*(path_with_pk(viewname, pk) for viewname in _COMMENT_VIEWS))
 
 
 @receiver(setting_changed)

@@ -52,11 +52,18 @@ def test_the_comment_names_its_paths(talk):
 
     comment = make_comment(talk, approved=False)
 
-    assert (comment.approve_path, comment.delete_path, comment.api_path) == (
-        f"/comments/{comment.pk}/approve/",
-        f"/comments/{comment.pk}/delete/",
-        f"/api/1.0/comments/{comment.pk}",
-    )
+    assert comment.paths._asdict() == {
+        "approve": f"/comments/{comment.pk}/approve/",
+        "delete": f"/comments/{comment.pk}/delete/",
+        "trust": f"/comments/{comment.pk}/trust/",
+        "pin": f"/comments/{comment.pk}/pin/",
+        "unpin": f"/comments/{comment.pk}/unpin/",
+        "answered": f"/comments/{comment.pk}/answered/",
+        "unanswered": f"/comments/{comment.pk}/unanswered/",
+        "api": f"/api/1.0/comments/{comment.pk}",
+        "api_pin": f"/api/1.0/comments/{comment.pk}/pin",
+        "api_answered": f"/api/1.0/comments/{comment.pk}/answered",
+    }
 
 
 def test_a_pattern_without_one_integer_argument_is_refused():
