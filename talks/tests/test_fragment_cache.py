@@ -11,6 +11,7 @@ import pytest
 from django import forms
 from django.test import Client
 
+from accounts.models import User
 from conftest import make_comment, make_talk, make_user
 from talks import services
 from talks.api.auth import issue_token
@@ -62,6 +63,33 @@ def test_an_edited_talk_shows_its_new_title_at_once(john_client, client, timelin
 
     assert "Django by Example" in text(client.get("/"))
     assert "Django by Example" in text(client.get(f"/user/{timeline.author.username}/"))
+
+
+def test_the_talk_page_shows_an_edited_talk_and_speaker_at_once(talk):
+    first = Client().get(talk.get_absolute_url())
+    assert "talks/_talk_header.html" in templates(first)
+    assert "talks/_talk_header.html" not in templates(Client().get(talk.get_absolute_url()))
+
+    Talk.objects.filter(pk=talk.pk).update(
+        title="Django by Example", venue="DjangoCon", video_url="https://vimeo.com/76979871"
+    )
+    User.objects.filter(pk=talk.author_id).update(name="Jane Doe")
+    page = text(Client().get(talk.get_absolute_url()))
+
+    assert "<title>Django by Example · Talks</title>" in page
+    assert '"name": "Django by Example"' in page  # the JSON-LD in the head
+    assert 'content="Django by Example"' in page  # and the Open Graph title
+    assert "DjangoCon" in page and "Jane Doe" in page
+    assert "player.vimeo.com/video/76979871" in page
+
+
+def test_the_speaker_gets_their_own_copy_of_the_talks_header(john_client, talk):
+    Client().get(talk.get_absolute_url())
+    own = text(john_client.get(talk.get_absolute_url()))
+
+    assert f'href="/talk/{talk.pk}/edit/"' in own
+    assert "Share on your last slide" in own
+    assert f'href="/talk/{talk.pk}/edit/"' not in text(Client().get(talk.get_absolute_url()))
 
 
 def test_a_change_made_behind_the_models_back_shows_at_once(client, timeline):
