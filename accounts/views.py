@@ -87,7 +87,9 @@ class ProfileView(PagedTalksMixin, TemplateView):
         return Talk.objects.by(self.profile)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(profile=self.profile, **kwargs)
+        return super().get_context_data(
+            profile=self.profile, own_profile=self.profile == self.request.user, **kwargs
+        )
 
 
 class AvatarView(TemplateView):

@@ -22,6 +22,7 @@ from django import forms
 from django.core.cache import caches
 from django.db.models import Model
 from django.utils.crypto import salted_hmac
+from django.utils.functional import LazyObject, empty
 
 # Related objects are followed this deep (a comment's author, a talk's author).
 _MAX_DEPTH = 3
@@ -53,6 +54,10 @@ def csrf_stand_in():
 def _parts(value, depth, seen):
     if isinstance(value, _SCALARS):
         return value
+    if isinstance(value, LazyObject):  # request.user: what it stands for
+        if value._wrapped is empty:
+            value._setup()
+        value = value._wrapped
     if isinstance(value, Model):
         if depth >= _MAX_DEPTH:
             return (value._meta.label, value.pk)

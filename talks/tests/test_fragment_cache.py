@@ -92,6 +92,19 @@ def test_the_speaker_gets_their_own_copy_of_the_talks_header(john_client, talk):
     assert f'href="/talk/{talk.pk}/edit/"' not in text(Client().get(talk.get_absolute_url()))
 
 
+def test_a_profile_shows_its_speakers_new_details_at_once(john_client, john):
+    path = f"/user/{john.username}/"
+    assert "Edit profile" in text(john_client.get(path))
+    assert "Edit profile" not in text(Client().get(path))
+    assert "Edit profile" in text(john_client.get(path))
+
+    User.objects.filter(pk=john.pk).update(name="Jane Doe", location="Ulm", bio="Teaches Flask")
+    for page in (text(Client().get(path)), text(john_client.get(path))):
+        assert "<title>Jane Doe · Talks</title>" in page
+        assert '"name": "Jane Doe"' in page  # the JSON-LD in the head
+        assert "Ulm" in page and "Teaches Flask" in page
+
+
 def test_a_change_made_behind_the_models_back_shows_at_once(client, timeline):
     # QuerySet.update() skips save() and auto_now: the key is made from the values themselves.
     Talk.objects.filter(pk=timeline.pk).update(title="Renamed by SQL")
