@@ -97,6 +97,13 @@ def _columns(model):
     return frozenset(names), operator.itemgetter(*names)
 
 
+@functools.cache
+def _loaded_columns(model, loaded):
+    """The names of the columns `loaded` of `model`, in order, and a getter of their values."""
+    shown = tuple(sorted(loaded))
+    return shown, operator.itemgetter(*shown)
+
+
 def _instance_parts(instance, depth, seen):
     loaded = instance.__dict__
     names, every_column = _columns(type(instance))
@@ -105,8 +112,8 @@ def _instance_parts(instance, depth, seen):
     except KeyError:
         # Loaded with only() the columns its page shows: the others are not shown, and reading
         # one would cost a query for each row, which the pinned query counts would catch.
-        shown = sorted(names & loaded.keys())
-        fields = (tuple(shown), operator.itemgetter(*shown)(loaded))
+        shown, some_columns = _loaded_columns(type(instance), frozenset(names & loaded.keys()))
+        fields = (shown, some_columns(loaded))
     related = tuple(
         (name, _parts(other, depth + 1, seen))
         for name, other in sorted(instance._state.fields_cache.items())
