@@ -43,7 +43,8 @@ class CommentView(ApiView):
 
     def get_comment(self, request, pk):
         user = auth.authenticate(request, auth.read_json(request))
-        comment = Comment.objects.select_related("talk").filter(pk=pk).first()
+        # With the talk's author, whom an approval's emails name and leave out.
+        comment = Comment.objects.select_related("talk__author").filter(pk=pk).first()
         if comment is None:
             raise ApiError(404, _("There is no comment %(id)s.") % {"id": pk})
         if not comment.talk.can_be_managed_by(user):
