@@ -20,12 +20,14 @@ TABLE = "talks_talk_search"
 # The speaker's name in the index: the display name and the username, both searchable.
 _SQLITE_SPEAKER = "trim(u.name || ' ' || u.username)"
 
-# The last word is a prefix: indexes of its first 1 to 4 letters keep "d*" or "the*" from
-# merging the lists of every word that starts so (longer prefixes match few words anyway).
+# The last word is a prefix: indexes of its first 1 to 8 letters keep "d*", "the*" or "django*"
+# from merging the lists of every word that starts so (django, djangocon, djangonaut…): with
+# 100,000 talks "django*" read 10 ms of lists with four, 3.7 ms with eight. Longer words are
+# their own prefixes' few words.
 SQLITE_TABLE = [
     f"""CREATE VIRTUAL TABLE {TABLE} USING fts5(
         title, speaker, venue, description, tokenize = 'unicode61 remove_diacritics 0',
-        prefix = '1 2 3 4'
+        prefix = '1 2 3 4 5 6 7 8'
     )""",
 ]
 SQLITE_TRIGGERS = [
