@@ -5,8 +5,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,148 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from talks_site.email_addresses import validate_deliverable_email
 
 from .addresses import EmailAddress, TrustedAddress
+from .comment_queries import CommentQuerySet
 from .markdown import render_markdown
 from .paths import comment_paths
-
-THREAD_ORDER = ("-pinned", "created_at", "id")
-# The columns a moderation queue reads (templates/talks/_comment.html with show_talk): not the
-# Markdown source, nor who asked for news in which language; of an author, what names and links
-# to them; of each comment's talk and parent, what links to them. The talks' descriptions alone
-# were a quarter of the queue's query.
-QUEUE_FIELDS = (
-    "id",
-    "talk_id",
-    "author_id",
-    "talk_author_id",
-    "author_name",
-    "author_email",
-    "body_html",
-    "created_at",
-    "approved",
-    "parent_id",
-    "pinned",
-    "answered",
-    "author__id",
-    "author__username",
-    "author__name",
-    "talk__id",
-    "talk__title",
-    "talk__video_url",
-    "talk__slides_url",
-    "parent__id",
-    "parent__author_id",
-    "parent__author_name",
-    "parent__author__id",
-    "parent__author__username",
-    "parent__author__name",
-)
-
-
-class CommentQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(approved=True)
-
-    def pending(self):
-        return self.filter(approved=False)
-
-    def thread(self, talk, user):
-        """A talk's top-level comments as `user` may see them, each with its replies.
-
-        The pinned comment comes first, then the rest oldest first; the replies (oldest first,
-        as visible to `user`) are fetched for the whole page in one more query.
-        """
-        moderator = talk.can_be_managed_by(user)
-        replies = Comment.objects.select_related("author").order_by("created_at", "id")
-        comments = (
-            self.filter(talk=talk, parent__isnull=True)
-            .select_related("author")
-            .order_by(*THREAD_ORDER)
-            # Into a list of each comment's (`shown_replies`): a prefetch into the related
-            # manager builds a queryset for every comment of the page, a third of its time.
-            .prefetch_related(
-                Prefetch(
-                    "replies",
-                    queryset=replies if moderator else replies.approved(),
-                    to_attr="shown_replies",
-                )
-            )
-        )
-        return comments if moderator else comments.approved()
-
-    def answerable(self, talk, raw_id):
-        """The comment of `talk` with id `raw_id` (as posted) if a reply may answer it: a
-        published one. None for anything else, ids that are not numbers included."""
-        if not (isinstance(raw_id, str) and raw_id.isascii() and raw_id.isdigit()):
-            return None
-        if len(raw_id) > 18:  # beyond a 64-bit id: no such comment
-            return None
-        return (
-            self.approved()
-            .filter(talk=talk, pk=int(raw_id))
-            .select_related("author", "parent")
-            .first()
-        )
-
-    def unanswered(self):
-        """Top-level comments not marked answered, leaving out the talk's author's own."""
-        return self.filter(parent__isnull=True, answered=False).filter(
-            Q(author__isnull=True) | ~Q(author=F("talk_author"))
-        )
-
-    def pending_for(self, user):
-        """Comments waiting on the talks `user` wrote, oldest first."""
-        return (
-            self.pending()
-            .filter(talk_author=user)
-            .select_related("talk", "author", "parent__author")
-            .only(*QUEUE_FIELDS)
-            .order_by("created_at", "id")
-        )
-
-    def pending_on_all_talks(self):
-        """Every waiting comment, oldest first: the admins' queue."""
-        return (
-            self.pending()
-            .select_related("talk", "author", "parent__author")
-            .only(*QUEUE_FIELDS)
-            .order_by("created_at", "id")
-        )
-
-    def pending_counts(self, user):
-        """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
-        pending = self.pending()
-        if not user.is_staff:
-            return {"mine": pending.filter(talk_author=user).count(), "all": None}
-        return pending.aggregate(mine=Count("pk", filter=Q(talk_author=user)), all=Count("pk"))
-
-    def up_to(self, comment):
-        """The comments of this thread shown no later than `comment`, a top-level one: the
-        pinned comment, then the others up to it in THREAD_ORDER."""
-        if comment.pinned:
-            return self.filter(pk=comment.pk)
-        earlier = Q(created_at__lt=comment.created_at)
-        return self.filter(
-            Q(pinned=True) | earlier | Q(created_at=comment.created_at, pk__lte=comment.pk)
-        )
-
-    def subscribed(self):
-        """Comments whose author asked to hear of new ones; only a published one subscribes."""
-        return self.approved().filter(notify=True)
-
-    def from_confirmed_addresses(self):
-        """Comments whose author's address is proven: a user's, or a visitor's confirmed one."""
-        from django.contrib.auth import get_user_model
-
-        address = Lower(OuterRef("author_email"))
-        confirmed = EmailAddress.objects.confirmed().filter(address=address)
-        account = get_user_model().objects.annotate(address=Lower("email")).filter(address=address)
-        return self.filter(Q(author__isnull=False) | Exists(confirmed) | Exists(account))
-
-    def by_address(self, address):
-        """Comments written from `address`: a visitor's given email or a user's account email."""
-        return self.filter(
-            Q(author__isnull=True, author_email__iexact=address) | Q(author__email__iexact=address)
-        )
 
 
 class Recipient(NamedTuple):

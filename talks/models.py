@@ -119,11 +119,9 @@ class Talk(models.Model):
             self.comments_open = True
 
 
-# How a talk page orders its top-level comments: the pinned one, then oldest first.
-
-
 # The other models, registered with the app here and read from here by the rest of the project.
 from .addresses import EmailAddress, TrustedAddress  # noqa: E402, F401
-from .comments import THREAD_ORDER, Comment, CommentQuerySet, Recipient  # noqa: E402, F401
+from .comment_queries import THREAD_ORDER, CommentQuerySet  # noqa: E402, F401
+from .comments import Comment, Recipient  # noqa: E402, F401
 from .outbox_emails import PENDING, OutboxEmail, OutboxEmailQuerySet  # noqa: E402, F401
 from .search.models import TalkSearchEntry  # noqa: E402, F401 - a model must be imported by models

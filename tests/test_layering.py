@@ -78,6 +78,7 @@ LAYERS = [
             "talks.models",
             "talks.addresses",
             "talks.comments",
+            "talks.comment_queries",
             "talks.outbox_emails",
             "talks.search.models",
         ],
