@@ -64,6 +64,9 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    # What the last page still loads (a redirect's login page and its files) must not reach the
+    # live server while the test's database is torn down under it.
+    page.wait_for_load_state("load")
     context.close()
 
 
