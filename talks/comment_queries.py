@@ -1,13 +1,37 @@
 """Which comments a page reads, in which order, and who may read them (imported by
 talks.comments, whose manager this is)."""
 
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 
 from .addresses import EmailAddress
+from .pagination import paginate
+from .rows import Rows
 
 THREAD_ORDER = ("-pinned", "created_at", "id")
+# The columns a talk page shows of a comment and its author (templates/talks/_comment.html).
+THREAD_FIELDS = (
+    "id",
+    "talk_id",
+    "author_id",
+    "talk_author_id",
+    "author_name",
+    "author_email",
+    "body_html",
+    "created_at",
+    "approved",
+    "parent_id",
+    "pinned",
+    "answered",
+    "author__id",
+    "author__username",
+    "author__name",
+)
 # The columns a moderation queue reads (templates/talks/_comment.html with show_talk): not the
 # Markdown source, nor who asked for news in which language; of an author, what names and links
 # to them; of each comment's talk and parent, what links to them. The talks' descriptions alone
@@ -49,28 +73,35 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(approved=False)
 
     def thread(self, talk, user):
-        """A talk's top-level comments as `user` may see them, each with its replies.
-
-        The pinned comment comes first, then the rest oldest first; the replies (oldest first,
-        as visible to `user`) are fetched for the whole page in one more query.
-        """
-        moderator = talk.can_be_managed_by(user)
-        replies = self.model.objects.select_related("author").order_by("created_at", "id")
+        """A talk's top-level comments as `user` may see them: the pinned comment first, then
+        the rest oldest first."""
         comments = (
             self.filter(talk=talk, parent__isnull=True)
             .select_related("author")
             .order_by(*THREAD_ORDER)
-            # Into a list of each comment's (`shown_replies`): a prefetch into the related
-            # manager builds a queryset for every comment of the page, a third of its time.
-            .prefetch_related(
-                Prefetch(
-                    "replies",
-                    queryset=replies if moderator else replies.approved(),
-                    to_attr="shown_replies",
-                )
-            )
         )
-        return comments if moderator else comments.approved()
+        return comments if talk.can_be_managed_by(user) else comments.approved()
+
+    def replies_shown(self, talk, user):
+        """The replies on a talk that `user` may see, oldest first."""
+        replies = self.filter(talk=talk, parent__isnull=False).order_by("created_at", "id")
+        return replies if talk.can_be_managed_by(user) else replies.approved()
+
+    def thread_page(self, talk, user, raw_number, *, unanswered=False):
+        """Page `raw_number` of the talk's thread as `user` may see it (of its unanswered
+        questions alone, with `unanswered`), read as rows (talks/rows.py) of THREAD_FIELDS,
+        the replies to the page's comments in one more query."""
+        comments = self.thread(talk, user)
+        if unanswered:
+            comments = comments.unanswered()
+        page = paginate(comments, raw_number, settings.COMMENTS_PER_PAGE, rows=THREAD_FIELDS)
+        ids = [row[0] for row in page.object_list.values]
+        replies = Rows(self.model, THREAD_FIELDS, [], self.db)
+        if ids:
+            replies = Rows.read(
+                self.replies_shown(talk, user).filter(parent_id__in=ids), THREAD_FIELDS
+            )
+        return replace(page, object_list=Thread(page.object_list, replies))
 
     def answerable(self, talk, raw_id):
         """The comment of `talk` with id `raw_id` (as posted) if a reply may answer it: a
@@ -140,3 +171,27 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(
             Q(author__isnull=True, author_email__iexact=address) | Q(author__email__iexact=address)
         )
+
+
+@dataclass
+class Thread:
+    """A page of top-level comments and the replies to them, as rows; its comments, built
+    when first asked for, carry their replies as `shown_replies`."""
+
+    comments: Rows
+    replies: Rows
+
+    @cached_property
+    def instances(self):
+        replies = {}
+        for reply in self.replies:
+            replies.setdefault(reply.parent_id, []).append(reply)
+        for comment in self.comments:
+            comment.shown_replies = replies.get(comment.pk, [])
+        return self.comments.instances
+
+    def __iter__(self):
+        return iter(self.instances)
+
+    def __len__(self):
+        return len(self.comments)

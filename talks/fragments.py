@@ -24,6 +24,8 @@ from django.db.models import Model
 from django.utils.crypto import salted_hmac
 from django.utils.functional import LazyObject, empty
 
+from .rows import Rows
+
 # Related objects are followed this deep (a comment's author, a talk's author).
 _MAX_DEPTH = 3
 _SCALARS = (str, int, float, bool, type(None), datetime.date, datetime.time, decimal.Decimal)
@@ -35,7 +37,8 @@ def fragment_cache():
 
 def fingerprint(*values):
     """A digest of `values`: model instances (every loaded field, and the related objects
-    loaded with them), pages and lists of them, unbound forms, and plain scalars."""
+    loaded with them), rows read as values (talks/rows.py), pages and lists of them, unbound
+    forms, and plain scalars."""
     seen = {}
     parts = tuple(_parts(value, 0, seen) for value in values)
     # Pickled rather than repr()'d: a fraction of the time for a page of rows, and the same
@@ -58,6 +61,9 @@ def _parts(value, depth, seen):
         if value._wrapped is empty:
             value._setup()
         value = value._wrapped
+    if isinstance(value, Rows):
+        # Values as the database gave them, every one a scalar: pickled as they are.
+        return (value.model._meta.label, value.fields, value.values)
     if isinstance(value, Model):
         if depth >= _MAX_DEPTH:
             return (value._meta.label, value.pk)

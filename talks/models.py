@@ -121,7 +121,7 @@ class Talk(models.Model):
 
 # The other models, registered with the app here and read from here by the rest of the project.
 from .addresses import EmailAddress, TrustedAddress  # noqa: E402, F401
-from .comment_queries import THREAD_ORDER, CommentQuerySet  # noqa: E402, F401
+from .comment_queries import QUEUE_FIELDS, THREAD_ORDER, CommentQuerySet  # noqa: E402, F401
 from .comments import Comment, Recipient  # noqa: E402, F401
 from .outbox_emails import PENDING, OutboxEmail, OutboxEmailQuerySet  # noqa: E402, F401
 from .search.models import TalkSearchEntry  # noqa: E402, F401 - a model must be imported by models

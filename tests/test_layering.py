@@ -46,6 +46,7 @@ LAYERS = [
             "talks.markdown",
             "talks.moments",
             "talks.pagination",
+            "talks.rows",
             "talks.paths",
             "talks.ratelimit",
             "talks.structured_data",

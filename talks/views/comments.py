@@ -21,7 +21,6 @@ from ..forms import CommentForm, CommentPreviewForm
 from ..markdown import render_markdown
 from ..models import Comment, EmailAddress, Talk
 from ..moments import link_moments, moment_targets
-from ..pagination import paginate
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +79,11 @@ class TalkPageMixin(TemplateResponseMixin):
     def talk_page_context(self, talk, form=None):
         user = self.request.user
         can_manage = talk.can_be_managed_by(user)
-        comments = Comment.objects.thread(talk, user)
         # The talk's author's "Unanswered questions": a filter nobody else has use for.
         unanswered = can_manage and self.request.GET.get("unanswered") == "1"
-        if unanswered:
-            comments = comments.unanswered()
-        page = paginate(comments, self.request.GET.get("page"), settings.COMMENTS_PER_PAGE)
+        page = Comment.objects.thread_page(
+            talk, user, self.request.GET.get("page"), unanswered=unanswered
+        )
         query = urlencode(
             [("unanswered", "1")] * unanswered + [("page", page.number)] * (page.number > 1)
         )

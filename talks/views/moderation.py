@@ -15,7 +15,7 @@ from django.views.generic import TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from .. import services
-from ..models import Comment
+from ..models import QUEUE_FIELDS, Comment
 from ..pagination import paginate
 
 
@@ -37,6 +37,7 @@ class ModerationQueueView(LoginRequiredMixin, TemplateView):
             self.request.GET.get("page"),
             settings.COMMENTS_PER_PAGE,
             ids_first=True,
+            rows=QUEUE_FIELDS,
         )
         return super().get_context_data(
             heading=self.heading,
