@@ -11,7 +11,7 @@ from django.views.generic import TemplateView, UpdateView
 
 from talks import ratelimit
 from talks.mixins import PagedTalksMixin
-from talks.models import Talk
+from talks.models import LISTED_FIELDS, Talk
 
 from .avatars import identicon
 from .forms import LoginForm, ProfileForm, SpeakerPasswordResetForm
@@ -73,6 +73,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class ProfileView(PagedTalksMixin, TemplateView):
     template_name = "accounts/profile.html"
+    # The list does not name the speaker on each talk: the page is theirs.
+    listed_fields = LISTED_FIELDS
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

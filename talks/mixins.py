@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from .models import LISTED_AUTHOR_FIELDS, LISTED_FIELDS
 from .pagination import paginate
 
 
@@ -21,9 +22,17 @@ class ManagedTalkMixin(LoginRequiredMixin):
 class PagedTalksMixin:
     """For a page listing talks with Newer/Older links (`?page=N`): get_queryset says which."""
 
+    # Read as rows (talks/rows.py): the list is a cached fragment.
+    listed_fields = LISTED_FIELDS + LISTED_AUTHOR_FIELDS
+
     def get_queryset(self):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        page = paginate(self.get_queryset(), self.request.GET.get("page"), settings.TALKS_PER_PAGE)
+        page = paginate(
+            self.get_queryset(),
+            self.request.GET.get("page"),
+            settings.TALKS_PER_PAGE,
+            rows=self.listed_fields,
+        )
         return super().get_context_data(page=page, talks=page.object_list, **kwargs)

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .embeds import embed_for
 
+# What a list of talks shows of each (templates/includes/_talk_list.html, the search page's);
+# one that names the speakers shows what links to each.
+LISTED_FIELDS = ("id", "title", "venue", "date", "description")
+LISTED_AUTHOR_FIELDS = ("author_id", "author__id", "author__username", "author__name")
+
 
 class TalkQuerySet(models.QuerySet):
     def timeline(self):
