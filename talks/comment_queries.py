@@ -14,7 +14,8 @@ from .pagination import paginate
 from .rows import Rows
 
 THREAD_ORDER = ("-pinned", "created_at", "id")
-# The columns a talk page shows of a comment and its author (templates/talks/_comment.html).
+# The columns a talk page shows of a comment (templates/talks/_comment.html): not the Markdown
+# source, nor who asked for news in which language; of its author, what names and links to them.
 THREAD_FIELDS = (
     "id",
     "talk_id",
@@ -32,26 +33,11 @@ THREAD_FIELDS = (
     "author__username",
     "author__name",
 )
-# The columns a moderation queue reads (templates/talks/_comment.html with show_talk): not the
-# Markdown source, nor who asked for news in which language; of an author, what names and links
-# to them; of each comment's talk and parent, what links to them. The talks' descriptions alone
-# were a quarter of the queue's query.
+# The columns a moderation queue reads (templates/talks/_comment.html with show_talk): a talk
+# page's, and of each comment's talk and parent what links to them. The talks' descriptions
+# alone were a quarter of the queue's query.
 QUEUE_FIELDS = (
-    "id",
-    "talk_id",
-    "author_id",
-    "talk_author_id",
-    "author_name",
-    "author_email",
-    "body_html",
-    "created_at",
-    "approved",
-    "parent_id",
-    "pinned",
-    "answered",
-    "author__id",
-    "author__username",
-    "author__name",
+    *THREAD_FIELDS,
     "talk__id",
     "talk__title",
     "talk__video_url",

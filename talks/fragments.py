@@ -125,14 +125,10 @@ def _instance_parts(instance, depth, seen):
         for name, other in sorted(instance._state.fields_cache.items())
         if other is None or isinstance(other, Model)
     )
-    prefetched = tuple(
-        (name, tuple(_parts(other, depth + 1, seen) for other in queryset))
-        for name, queryset in sorted(getattr(instance, "_prefetched_objects_cache", {}).items())
-    )
-    # Rows prefetched into a list of the instance's own (Prefetch(to_attr=...)): the only
-    # lists an instance holds.
-    attached = tuple(
-        (name, tuple(_parts(other, depth + 1, seen) for other in loaded[name]))
-        for name in sorted(name for name, value in loaded.items() if type(value) is list)
-    )
-    return (instance._meta.label, fields, related, prefetched, attached)
+    # Rows of other tables an instance carries (a prefetch, a list of its own) are not its
+    # columns: a list shown with it is read as talks.rows.Rows, whose digest has every row.
+    if hasattr(instance, "_prefetched_objects_cache") or list in map(type, loaded.values()):
+        raise TypeError(
+            f"A {instance._meta.label} carrying other rows: fingerprint the Rows they were read as."
+        )
+    return (instance._meta.label, fields, related)

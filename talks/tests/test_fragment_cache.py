@@ -305,6 +305,18 @@ def test_values_of_unknown_kinds_are_refused():
         fingerprint({"a": 1})
 
 
+def test_an_instance_carrying_other_rows_is_refused(talk):
+    # Its digest would leave those rows out, and the fragment would not change with them.
+    question = make_comment(talk)
+    make_comment(talk, parent=question)
+    prefetched = Comment.objects.prefetch_related("replies").get(pk=question.pk)
+    [built] = Comment.objects.thread_page(talk, talk.author, None)
+
+    for carrying in (prefetched, built):
+        with pytest.raises(TypeError, match="carrying other rows"):
+            fingerprint(carrying)
+
+
 def test_a_speaker_with_no_name_yet_is_told_apart(db):
     one = make_user("one")
     assert fingerprint(one) != fingerprint(make_user("two"))

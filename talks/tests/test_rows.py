@@ -37,33 +37,22 @@ def test_a_queue_built_from_rows_is_the_queue_as_instances(talk, reply, django_a
 
     with django_assert_num_queries(0):
         built = list(rows)
-        shown = [
-            (
-                c.pk,
-                c.display_name,
-                c.author_email,
-                c.created_at,
-                c.talk.title,
-                c.talk.get_absolute_url(),
-                c.parent.display_name,
-                c.parent.author.get_absolute_url(),
-            )
-            for c in built
-        ]
+        shown = [what_the_queue_shows(comment) for comment in built]
     assert built == expected
-    assert shown == [
-        (
-            c.pk,
-            c.display_name,
-            c.author_email,
-            c.created_at,
-            c.talk.title,
-            c.talk.get_absolute_url(),
-            c.parent.display_name,
-            c.parent.author.get_absolute_url(),
-        )
-        for c in expected
-    ]
+    assert shown == [what_the_queue_shows(comment) for comment in expected]
+
+
+def what_the_queue_shows(comment):
+    return (
+        comment.pk,
+        comment.display_name,
+        comment.author_email,
+        comment.created_at,
+        comment.talk.title,
+        comment.talk.get_absolute_url(),
+        comment.parent.display_name,
+        comment.parent.author.get_absolute_url(),
+    )
 
 
 def test_no_row_joined_is_none_and_costs_no_query(talk, django_assert_num_queries):
