@@ -1,6 +1,6 @@
-// Approve / Delete buttons without a page reload: each button's form names its JSON API URL;
-// the request uses the session and the form's CSRF token. Without JavaScript the forms post
-// to the site's own moderation views instead.
+// Approve / Delete buttons without a page reload: each button names its JSON API URL; the
+// request uses the session and its form's CSRF token. Without JavaScript the buttons post to
+// the site's own moderation views instead (their formaction).
 (function () {
   "use strict";
   if (!window.talksApi) return;
@@ -36,14 +36,16 @@
 
 
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-moderate]");
-    if (!form) return;
+    // Approve and trust has no API call, and a browser that does not say which button was
+    // pressed has none to make: either posts the form to the button's formaction.
+    var pressed = event.submitter;
+    if (!pressed || !pressed.hasAttribute("data-moderate")) return;
     event.preventDefault();
-    var comment = form.closest("[data-comment]");
-    var method = form.dataset.moderate;
+    var comment = pressed.closest("[data-comment]");
+    var method = pressed.dataset.moderate;
     var buttons = comment.querySelectorAll("[data-comment-actions] button");
     buttons.forEach(function (button) { button.disabled = true; });
-    window.talksApi.send(form, method).then(function (result) {
+    window.talksApi.send(pressed, method).then(function (result) {
       if (!result.ok) {
         showError(comment, result.data.message || window.talksApi.say(comment, "errorFailed"));
         buttons.forEach(function (button) { button.disabled = false; });

@@ -1,12 +1,14 @@
-// Pin / Unpin and Mark answered / Not answered without a page reload: each button's form names
-// its JSON API URL and method; the request uses the session and the form's CSRF token. Without
-// JavaScript the forms post to the site's own views instead.
+// Pin / Unpin and Mark answered / Not answered without a page reload: each button names its
+// JSON API URL and method; the request uses the session and its form's CSRF token. Without
+// JavaScript the buttons post to the site's own views instead (their formaction).
 (function () {
   "use strict";
   if (!window.talksApi) return;
 
-  // Each action's form is swapped for its counterpart's once it succeeds.
+  // What each action's button becomes once it succeeds, and the API method of each.
   var OPPOSITE = { pin: "unpin", unpin: "pin", answer: "unanswer", unanswer: "answer" };
+  var METHOD = { pin: "PUT", unpin: "DELETE", answer: "PUT", unanswer: "DELETE" };
+  var LABEL = { pin: "labelPin", unpin: "labelUnpin", answer: "labelAnswer", unanswer: "labelUnanswer" };
 
   function own(comment, selector) {
     // The comment's own element, not one of its replies'.
@@ -15,22 +17,28 @@
     });
   }
 
-  function swap(comment, done) {
-    var shown = own(comment, '[data-speaker-action="' + OPPOSITE[done] + '"]');
-    own(comment, '[data-speaker-action="' + done + '"]').hidden = true;
-    shown.hidden = false;
-    return shown;
+  function turn(button) {
+    // The button now does the opposite: it posts to its twin's path, with the other method and
+    // label (the page's words, in its language); the hidden words naming the comment stay.
+    var action = OPPOSITE[button.dataset.speakerAction];
+    var twin = button.dataset.twin;
+    button.dataset.twin = button.getAttribute("formaction");
+    button.setAttribute("formaction", twin);
+    button.dataset.speakerAction = action;
+    button.dataset.method = METHOD[action];
+    button.firstChild.nodeValue = window.talksApi.say(button, LABEL[action]);
   }
 
   function unpinned(comment) {
     if (!comment.hasAttribute("data-pinned")) return;
     comment.removeAttribute("data-pinned");
     own(comment, "[data-pinned-label]").hidden = true;
-    swap(comment, "unpin");
+    var unpin = own(comment, '[data-speaker-action="unpin"]');
+    if (unpin) turn(unpin);
   }
 
-  function settle(comment, action) {
-    var shown = swap(comment, action);
+  function settle(comment, button) {
+    var action = button.dataset.speakerAction;
     if (action === "pin") {
       document.querySelectorAll("[data-comment][data-pinned]").forEach(unpinned);
       comment.setAttribute("data-pinned", "");
@@ -43,7 +51,8 @@
     } else {
       own(comment, "[data-answered-label]").hidden = action !== "answer";
     }
-    shown.querySelector("button").focus();
+    turn(button);
+    button.focus();
   }
 
   function showError(comment, message) {
@@ -54,13 +63,13 @@
   }
 
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-speaker-action]");
-    if (!form) return;
+    // A browser that does not say which button was pressed posts the form to its formaction.
+    var button = event.submitter;
+    if (!button || !button.hasAttribute("data-speaker-action")) return;
     event.preventDefault();
-    var comment = form.closest("[data-comment]");
-    var button = form.querySelector("button");
+    var comment = button.closest("[data-comment]");
     button.disabled = true;
-    window.talksApi.send(form, form.dataset.method).then(function (result) {
+    window.talksApi.send(button, button.dataset.method).then(function (result) {
       button.disabled = false;
       if (!result.ok) {
         showError(comment, result.data.message || window.talksApi.say(comment, "errorFailed"));
@@ -68,7 +77,7 @@
       }
       var error = own(comment, "[data-speaker-error]");
       if (error) error.hidden = true;
-      settle(comment, form.dataset.speakerAction);
+      settle(comment, button);
     });
   });
 })();

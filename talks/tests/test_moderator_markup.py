@@ -101,24 +101,7 @@ def shown_comment(article):
         (span.find("a") for span in header.find_all("span") if span.text.startswith("on ")), None
     )
     badge = header.find("span", data_pending_label="")
-    forms, speaker_forms = [], []
-    for form in article.find_all("form"):
-        if form.has("data-speaker-action"):
-            speaker_forms.append(shown_speaker_form(form))
-            continue
-        hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
-        forms.append(
-            {
-                "method": form.attrs.get("method"),
-                "action": form.attrs.get("action"),
-                "moderate": form.attrs.get("data-moderate"),
-                "api_url": form.attrs.get("data-api-url"),
-                "fields": sorted(hidden),
-                "next": hidden.get("next"),
-                "button": squeeze(form.find("button").text),
-                "button_class": form.find("button").attrs.get("class"),
-            }
-        )
+    forms = [shown_form(form) for form in article.find_all("form")]
     error = article.find("p", data_moderation_error="")
     reply = article.find("a", **{"class": "btn btn-sm btn-link px-0"})
     return {
@@ -134,27 +117,80 @@ def shown_comment(article):
         "body": squeeze(article.find("div", **{"class": "comment-body"}).text),
         "forms": forms,
         "error": error is not None and error.has("hidden") and error.attrs.get("role") == "alert",
-        "speaker_forms": speaker_forms,
         "reply": (reply.attrs["href"], squeeze(reply.text)) if reply else None,
     }
 
 
-def shown_speaker_form(form):
+def shown_form(form):
+    """A form as it posts: its fields, and each button with where it sends them (formaction)
+    and the API call the page's script makes instead."""
     hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
     return {
-        "action": form.attrs["data-speaker-action"],
-        "path": form.attrs["action"],
-        "method": form.attrs["data-method"],
-        "api_url": form.attrs["data-api-url"],
-        "hidden": form.has("hidden"),
+        "method": form.attrs.get("method"),
+        "action": form.attrs.get("action"),
         "fields": sorted(hidden),
         "next": hidden.get("next"),
-        "button": squeeze(form.find("button").text),
+        "buttons": [
+            {
+                "label": squeeze(button.text),
+                "class": button.attrs.get("class"),
+                "posts_to": button.attrs.get("formaction"),
+                "moderate": button.attrs.get("data-moderate"),
+                "speaker_action": button.attrs.get("data-speaker-action"),
+                "method": button.attrs.get("data-method"),
+                "api_url": button.attrs.get("data-api-url"),
+                "twin": button.attrs.get("data-twin"),
+            }
+            for button in form.find_all("button")
+        ],
     }
+
+
+def form_of(button):
+    element = button.parent
+    while element.tag != "form":
+        element = element.parent
+    return element
 
 
 def csrf_tokens(article):
     return [i.attrs["value"] for i in article.find_all("input", name="csrfmiddlewaretoken")]
+
+
+def expected_form(action, buttons, next_url):
+    return {
+        "method": "post",
+        "action": action,
+        "fields": ["csrfmiddlewaretoken", "next"],
+        "next": next_url,
+        "buttons": buttons,
+    }
+
+
+def button(label, css_class, posts_to, moderate=None, api_url=None):
+    return {
+        "label": label,
+        "class": css_class,
+        "posts_to": posts_to,
+        "moderate": moderate,
+        "speaker_action": None,
+        "method": None,
+        "api_url": api_url,
+        "twin": None,
+    }
+
+
+def speaker_button(comment, name, action, method, path, twin, api, label):
+    return {
+        "label": f"{label} the comment by {name}",
+        "class": "btn btn-sm btn-outline-secondary",
+        "posts_to": reverse(f"talks:comment_{path}", args=[comment.pk]),
+        "moderate": None,
+        "speaker_action": action,
+        "method": method,
+        "api_url": reverse(f"api:comment_{api}", args=[comment.pk]),
+        "twin": reverse(f"talks:comment_{twin}", args=[comment.pk]),
+    }
 
 
 def expected_comment(comment, *, number=None, show_talk=False, next_url):
@@ -162,58 +198,53 @@ def expected_comment(comment, *, number=None, show_talk=False, next_url):
     name = comment.author.display_name if comment.author_id else comment.author_name
     forms = []
     if not comment.approved:
-        for action, method, label, button_class in (
-            ("approve", "PUT", "Approve", "btn btn-sm btn-success"),
-            ("delete", "DELETE", "Delete", "btn btn-sm btn-outline-danger"),
-        ):
-            forms.append(
-                {
-                    "method": "post",
-                    "action": reverse(f"talks:comment_{action}", args=[comment.pk]),
-                    "moderate": method,
-                    "api_url": reverse("api:comment", args=[comment.pk]),
-                    "fields": ["csrfmiddlewaretoken", "next"],
-                    "next": next_url,
-                    "button": f"{label} the comment by {name}",
-                    "button_class": button_class,
-                }
-            )
+        approve = reverse("talks:comment_approve", args=[comment.pk])
+        api = reverse("api:comment", args=[comment.pk])
+        buttons = [
+            button(f"Approve the comment by {name}", "btn btn-sm btn-success", approve, "PUT", api),
+            button(
+                f"Delete the comment by {name}",
+                "btn btn-sm btn-outline-danger",
+                reverse("talks:comment_delete", args=[comment.pk]),
+                "DELETE",
+                api,
+            ),
+        ]
         if not comment.author_id:
-            # Approve and trust: a plain form, between the two the page's script drives.
-            forms.insert(
-                1,
-                {
-                    "method": "post",
-                    "action": reverse("talks:comment_trust", args=[comment.pk]),
-                    "moderate": None,
-                    "api_url": None,
-                    "fields": ["csrfmiddlewaretoken", "next"],
-                    "next": next_url,
-                    "button": f"Approve and trust {comment.author_email}",
-                    "button_class": "btn btn-sm btn-outline-success",
-                },
-            )
-    speaker_forms = []
+            # Approve and trust: a plain post, between the two the page's script drives.
+            trust = reverse("talks:comment_trust", args=[comment.pk])
+            label = f"Approve and trust {comment.author_email}"
+            buttons.insert(1, button(label, "btn btn-sm btn-outline-success", trust))
+        forms.append(expected_form(approve, buttons, next_url))
     if comment.approved and not show_talk:
-        # Pin and Mark answered, with their undoing twins hidden until they apply.
-        for action, method, path, api, label, hidden in (
-            ("pin", "PUT", "pin", "pin", "Pin", comment.pinned),
-            ("unpin", "DELETE", "unpin", "pin", "Unpin", not comment.pinned),
-            ("answer", "PUT", "answered", "answered", "Mark answered", comment.answered),
-            ("unanswer", "DELETE", "unanswered", "answered", "Not answered", not comment.answered),
-        ):
-            speaker_forms.append(
-                {
-                    "action": action,
-                    "path": reverse(f"talks:comment_{path}", args=[comment.pk]),
-                    "method": method,
-                    "api_url": reverse(f"api:comment_{api}", args=[comment.pk]),
-                    "hidden": hidden,
-                    "fields": ["csrfmiddlewaretoken", "next"],
-                    "next": next_url,
-                    "button": f"{label} the comment by {name}",
-                }
+        # Pin or Unpin, Mark answered or Not answered: whichever applies, naming its opposite.
+        buttons = [
+            speaker_button(comment, name, "unpin", "DELETE", "unpin", "pin", "pin", "Unpin")
+            if comment.pinned
+            else speaker_button(comment, name, "pin", "PUT", "pin", "unpin", "pin", "Pin"),
+            speaker_button(
+                comment,
+                name,
+                "unanswer",
+                "DELETE",
+                "unanswered",
+                "answered",
+                "answered",
+                "Not answered",
             )
+            if comment.answered
+            else speaker_button(
+                comment,
+                name,
+                "answer",
+                "PUT",
+                "answered",
+                "unanswered",
+                "answered",
+                "Mark answered",
+            ),
+        ]
+        forms.append(expected_form(buttons[0]["posts_to"], buttons, next_url))
     here_query = next_url.partition("?")[2]
     reply = None
     if comment.approved and not show_talk:
@@ -235,7 +266,6 @@ def expected_comment(comment, *, number=None, show_talk=False, next_url):
         "body": squeeze(comment.body),
         "forms": forms,
         "error": not comment.approved,
-        "speaker_forms": speaker_forms,
         "reply": reply,
     }
 
@@ -333,8 +363,8 @@ def test_a_visitor_sees_no_email_badge_or_button(client, talk, discussion):
 
     shown = [shown_comment(article) for article in articles(page)]
     published = [comment for comment in discussion if comment.approved]
-    assert [(c["id"], c["email"], c["badge"], c["forms"], c["speaker_forms"]) for c in shown] == [
-        (f"comment-{comment.pk}", None, None, [], []) for comment in published
+    assert [(c["id"], c["email"], c["badge"], c["forms"]) for c in shown] == [
+        (f"comment-{comment.pk}", None, None, []) for comment in published
     ]
 
 
@@ -345,32 +375,42 @@ def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discus
     browser.get(url)
     # The second request, whose comments come from the cache with this request's token.
     page = parse(browser.get(url))
-    waiting = [article for article in articles(page) if article.find("form", data_moderate="PUT")]
-    tokens = {token for article in waiting for token in csrf_tokens(article)}
+    waiting = [a for a in articles(page) if a.find("button", data_moderate="PUT")]
+    tokens = {token for article in articles(page) for token in csrf_tokens(article)}
     # One token for the whole page: every form carries the same one, and it is the session's.
     assert len(tokens) == 1
 
-    approve = waiting[0].find_all("form", data_moderate="PUT")
-    delete = waiting[1].find("form", data_moderate="DELETE")
-    for form in (approve[0], delete):
+    approve = waiting[0].find("button", data_moderate="PUT")
+    delete = waiting[1].find("button", data_moderate="DELETE")
+    for button in (approve, delete):
+        form = form_of(button)
         fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
-        response = browser.post(form.attrs["action"], fields)
+        response = browser.post(button.attrs["formaction"], fields)
         assert response.status_code == 302
         assert response["Location"] == url
 
     first, second = (Comment.objects.filter(pk=int(a.attrs["id"][8:])) for a in waiting[:2])
     assert first.get().approved is True
     assert not second.exists()
+    if path == "talk":
+        # The speaker's own buttons post the same way: Pin, in the first published comment.
+        pin = page.find("button", data_speaker_action="pin")
+        form = form_of(pin)
+        fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+        assert browser.post(pin.attrs["formaction"], fields)["Location"] == url
+        assert Comment.objects.get(pk=int(pin.attrs["formaction"].split("/")[2])).pinned
 
 
 def test_a_button_without_the_pages_token_is_refused(talk, john, discussion):
     browser = moderator(john)
     page = parse(browser.get(talk.get_absolute_url()))
-    form = next(a for a in articles(page) if a.find("form", data_moderate="PUT")).find(
-        "form", data_moderate="PUT"
+    approve = next(
+        a.find("button", data_moderate="PUT")
+        for a in articles(page)
+        if a.find("button", data_moderate="PUT")
     )
 
-    response = browser.post(form.attrs["action"], {"next": talk.get_absolute_url()})
+    response = browser.post(approve.attrs["formaction"], {"next": talk.get_absolute_url()})
 
     assert response.status_code == 403
-    assert Comment.objects.filter(pk=int(form.attrs["action"].split("/")[2]), approved=False)
+    assert Comment.objects.filter(pk=int(approve.attrs["formaction"].split("/")[2]), approved=False)

@@ -88,13 +88,27 @@ def test_the_speaker_pins_and_marks_answered_without_a_reload(page, watcher, joh
     article(page, question).get_by_role("button", name="Pin the comment by Ann").click()
     expect(article(page, question).get_by_text("Pinned", exact=True)).to_be_visible()
     expect(article(page, later).get_by_text("Pinned", exact=True)).to_be_hidden()
+    # The comment pinned before is offered its Pin again.
+    expect(
+        article(page, later).get_by_role("button", name="Pin the comment by Bob")
+    ).to_be_visible()
 
-    article(page, question).get_by_role("button", name="Mark answered the comment by Ann").click()
+    answered = article(page, question).get_by_role(
+        "button", name="Mark answered the comment by Ann"
+    )
+    answered.click()
     expect(article(page, question).get_by_text("Answered", exact=True)).to_be_visible()
+    # Turned into its opposite, which undoes it, through the API and without it alike.
+    undo = article(page, question).get_by_role("button", name="Not answered the comment by Ann")
+    expect(undo).to_be_focused()
+    assert undo.get_attribute("formaction") == f"/comments/{question.pk}/unanswered/"
+    undo.click()
+    expect(article(page, question).get_by_text("Answered", exact=True)).to_be_hidden()
+    expect(answered).to_be_visible()
 
     assert page.evaluate("window.stillTheSamePage") is True
     assert list(Comment.objects.filter(pinned=True).values_list("pk", flat=True)) == [question.pk]
-    assert Comment.objects.get(pk=question.pk).answered is True
+    assert Comment.objects.get(pk=question.pk).answered is False
     watcher.collect("marks")
     assert watcher.problems == []
 
