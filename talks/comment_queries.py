@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
+from django.db.models.lookups import In
 
 from .addresses import EmailAddress
 from .pagination import paginate
@@ -61,32 +62,29 @@ class CommentQuerySet(models.QuerySet):
     def thread(self, talk, user):
         """A talk's top-level comments as `user` may see them: the pinned comment first, then
         the rest oldest first."""
-        comments = (
-            self.filter(talk=talk, parent__isnull=True)
-            .select_related("author")
-            .order_by(*THREAD_ORDER)
-        )
+        comments = self.filter(talk=talk, parent__isnull=True).order_by(*THREAD_ORDER)
         return comments if talk.can_be_managed_by(user) else comments.approved()
 
-    def replies_shown(self, talk, user):
-        """The replies on a talk that `user` may see, oldest first."""
-        replies = self.filter(talk=talk, parent__isnull=False).order_by("created_at", "id")
+    def replies_shown(self, talk, user, ids):
+        """The replies to the talk's comments `ids` that `user` may see, oldest first."""
+        # In() of the column itself: a foreign key's own __in lookup checks each id for a model
+        # instance, which for a page's hundred ids cost a fifth of the replies' query.
+        replies = self.filter(In(F("parent_id"), ids)).order_by("created_at", "id")
         return replies if talk.can_be_managed_by(user) else replies.approved()
 
     def thread_page(self, talk, user, raw_number, *, unanswered=False):
         """Page `raw_number` of the talk's thread as `user` may see it (of its unanswered
         questions alone, with `unanswered`), read as rows (talks/rows.py) of THREAD_FIELDS,
         the replies to the page's comments in one more query."""
-        comments = self.thread(talk, user)
+        rows = Rows.source(self.model, THREAD_FIELDS)
+        comments = rows.thread(talk, user)
         if unanswered:
             comments = comments.unanswered()
         page = paginate(comments, raw_number, settings.COMMENTS_PER_PAGE, rows=THREAD_FIELDS)
         ids = [row[0] for row in page.object_list.values]
         replies = Rows(self.model, THREAD_FIELDS, [], self.db)
         if ids:
-            replies = Rows.read(
-                self.replies_shown(talk, user).filter(parent_id__in=ids), THREAD_FIELDS
-            )
+            replies = Rows.read(rows.replies_shown(talk, user, ids), THREAD_FIELDS)
         return replace(page, object_list=Thread(page.object_list, replies))
 
     def answerable(self, talk, raw_id):
@@ -114,12 +112,19 @@ class CommentQuerySet(models.QuerySet):
         return self.pending_on_all_talks().filter(talk_author=user)
 
     def pending_on_all_talks(self):
-        """Every waiting comment, oldest first, as a moderation queue shows it: the admins'."""
-        return (
-            self.pending()
-            .select_related("talk", "author", "parent__author")
-            .only(*QUEUE_FIELDS)
-            .order_by("created_at", "id")
+        """Every waiting comment, oldest first: the admins' moderation queue."""
+        return self.pending().order_by("created_at", "id")
+
+    def queue_page(self, raw_number, user=None):
+        """Page `raw_number` of the comments waiting on `user`'s talks, or on every talk without
+        `user`, read as rows (talks/rows.py) of QUEUE_FIELDS."""
+        rows = Rows.source(self.model, QUEUE_FIELDS)
+        queue = rows.pending_on_all_talks() if user is None else rows.pending_for(user)
+        # The page's ids first: joined to the comments' talks and authors, PostgreSQL would
+        # walk every speaker's waiting comments oldest first (comment_pending_idx) instead of
+        # this speaker's own index: 650 ms against 2 ms with the bench's 500 waiting.
+        return paginate(
+            queue, raw_number, settings.COMMENTS_PER_PAGE, ids_first=True, rows=QUEUE_FIELDS
         )
 
     def pending_counts(self, user):

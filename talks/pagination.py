@@ -58,8 +58,8 @@ def page_number(raw):
 def paginate(queryset, raw_number, per_page, *, ids_first=False, rows=None):
     """Page `raw_number` of `queryset`; `ids_first` reads even the first page's ids on their own
     (below), for a queryset whose planner would otherwise pick the wrong index for its joins.
-    With `rows` (field names), the page holds talks.rows.Rows of those fields: for a list shown
-    in a cached fragment."""
+    With `rows` (field names), the page holds talks.rows.Rows of those fields (read as
+    Rows.read() reads them): for a list shown in a cached fragment."""
     number = page_number(raw_number)
     offset = (number - 1) * per_page
     window = queryset[offset : offset + per_page + 1]
@@ -68,7 +68,7 @@ def paginate(queryset, raw_number, per_page, *, ids_first=False, rows=None):
         # (a covering scan), then reads and joins only the rows shown. A plain OFFSET reads and
         # joins every row it skips: /?page=1000 took 30 to 50 times as long as page 1.
         window = queryset.filter(pk__in=window.values("pk"))
-    found = list(window.values_list(*rows) if rows else window)
+    found = Rows.read(window, rows).values if rows else list(window)
     if not found and number > 1:
         raise Http404(_("No such page."))
     shown = Rows(queryset.model, rows, found[:per_page], queryset.db) if rows else found[:per_page]

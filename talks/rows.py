@@ -6,6 +6,10 @@ what reading the same columns as tuples does (an instance and its related object
 each row, a datetime converter on each), and taking their digest several times more; most
 requests find the fragment cached and use neither. So such a list is read as tuples, its digest
 taken of them, and the instances are built from those very tuples when the fragment renders.
+
+Django sets up a values_list's columns (a join for each `__`) each time one is asked for, and
+for a page of comments that was as much as the rest of building its query: a list read on
+every request starts from Rows.source(), whose columns are set up once.
 """
 
 import functools
@@ -28,10 +32,19 @@ class Rows(Sequence):
         self.values = values
         self.using = using
 
+    @staticmethod
+    def source(model, fields):
+        """`model`'s rows as tuples of `fields`, to filter, order and slice like any queryset
+        (its query's own methods included) and read with Rows.read()."""
+        return _source(model, tuple(fields)).all()
+
     @classmethod
     def read(cls, queryset, fields):
-        """`fields` of every row of `queryset`, as it orders them; one query."""
-        return cls(queryset.model, fields, list(queryset.values_list(*fields)), queryset.db)
+        """`fields` of every row of `queryset`, as it orders them; one query. A queryset made
+        from Rows.source() with these fields is read as it is, any other narrowed to them."""
+        if queryset.query.values_select != tuple(fields):
+            queryset = queryset.values_list(*fields)
+        return cls(queryset.model, fields, list(queryset), queryset.db)
 
     def __len__(self):
         return len(self.values)
@@ -54,6 +67,12 @@ class Rows(Sequence):
             if path and built[path[:-1]] is not None:
                 setattr(built[path[:-1]], path[-1], instance)
         return built[()]
+
+
+@functools.cache
+def _source(model, fields):
+    # Only ever cloned (Rows.source), so it never holds rows of its own.
+    return model._default_manager.values_list(*fields)
 
 
 @functools.cache

@@ -42,6 +42,28 @@ def test_a_queue_built_from_rows_is_the_queue_as_instances(talk, reply, django_a
     assert shown == [what_the_queue_shows(comment) for comment in expected]
 
 
+def test_a_source_reads_what_the_queryset_narrowed_to_its_fields_does(talk, reply):
+    source = Rows.source(Comment, QUEUE_FIELDS)
+    queue = Comment.objects.pending_on_all_talks()
+
+    assert Rows.read(source.pending_on_all_talks(), QUEUE_FIELDS).values == list(
+        queue.values_list(*QUEUE_FIELDS)
+    )
+    # Asked for other fields, a source's queryset is narrowed to those.
+    assert Rows.read(source.order_by("id"), ("id", "body")).values == [
+        (reply.parent_id, reply.parent.body),
+        (reply.pk, reply.body),
+    ]
+
+
+def test_a_source_never_keeps_the_rows_read_from_it(talk, reply):
+    first = Rows.read(Rows.source(Comment, QUEUE_FIELDS).pending_on_all_talks(), QUEUE_FIELDS)
+    make_comment(talk, author_name="Bo", approved=False)
+    second = Rows.read(Rows.source(Comment, QUEUE_FIELDS).pending_on_all_talks(), QUEUE_FIELDS)
+
+    assert (len(first), len(second)) == (1, 2)
+
+
 def what_the_queue_shows(comment):
     return (
         comment.pk,
