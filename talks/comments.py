@@ -231,22 +231,7 @@ class Comment(models.Model):
             told[answered.email.lower()] = Recipient(
                 answered.email, answered.display_name, chosen or answered.language
             )
-        rows = (
-            Comment.objects.filter(talk_id=self.talk_id)
-            .subscribed()
-            .from_confirmed_addresses()
-            .exclude(pk=self.pk)
-            .order_by("created_at", "id")
-            .values_list(
-                "author_email",
-                "author_name",
-                "language",
-                "author__email",
-                "author__name",
-                "author__username",
-                "author__language",
-            )
-        )
+        rows = Comment.objects.subscriber_rows(self.talk_id).exclude(pk=self.pk)
         for row in rows:
             visitor_email, visitor_name, language, user_email, user_name, username, chosen = row
             address = user_email or visitor_email

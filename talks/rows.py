@@ -9,11 +9,13 @@ taken of them, and the instances are built from those very tuples when the fragm
 
 Django sets up a values_list's columns (a join for each `__`) each time one is asked for, and
 for a page of comments that was as much as the rest of building its query: a list read on
-every request starts from Rows.source(), whose columns are set up once.
+every request starts from Rows.source(), whose columns are set up once (talks/prepared.py).
 """
 
 import functools
 from collections.abc import Sequence
+
+from .prepared import built_once
 
 
 class Rows(Sequence):
@@ -36,7 +38,7 @@ class Rows(Sequence):
     def source(model, fields):
         """`model`'s rows as tuples of `fields`, to filter, order and slice like any queryset
         (its query's own methods included) and read with Rows.read()."""
-        return _source(model, tuple(fields)).all()
+        return _source(model, tuple(fields))
 
     @classmethod
     def read(cls, queryset, fields):
@@ -69,9 +71,8 @@ class Rows(Sequence):
         return built[()]
 
 
-@functools.cache
+@built_once
 def _source(model, fields):
-    # Only ever cloned (Rows.source), so it never holds rows of its own.
     return model._default_manager.values_list(*fields)
 
 

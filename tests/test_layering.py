@@ -47,6 +47,7 @@ LAYERS = [
             "talks.moments",
             "talks.pagination",
             "talks.rows",
+            "talks.prepared",
             "talks.paths",
             "talks.ratelimit",
             "talks.structured_data",
