@@ -96,6 +96,8 @@ class CommentQuerySet(models.QuerySet):
         """Page `raw_number` of the talk's thread as `user` may see it (of its unanswered
         questions alone, with `unanswered`), read as rows (talks/rows.py) of THREAD_FIELDS,
         the replies to the page's comments in one more query."""
+        # A later page's subquery of ids keeps the authors' left join: both databases drop it,
+        # as nothing of it is read there.
         rows = Rows.source(self.model, THREAD_FIELDS)
         comments = rows.thread(talk, user)
         if unanswered:
