@@ -1,5 +1,5 @@
 """Which comments a page reads, in which order, and who may read them (imported by
-talks.comments, whose manager this is)."""
+talks.comments, whose manager is CommentManager)."""
 
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -92,23 +92,6 @@ class CommentQuerySet(models.QuerySet):
         replies = self.filter(In(F("parent_id"), ids)).order_by("created_at", "id")
         return replies if talk.can_be_managed_by(user) else replies.approved()
 
-    def thread_page(self, talk, user, raw_number, *, unanswered=False):
-        """Page `raw_number` of the talk's thread as `user` may see it (of its unanswered
-        questions alone, with `unanswered`), read as rows (talks/rows.py) of THREAD_FIELDS,
-        the replies to the page's comments in one more query."""
-        # A later page's subquery of ids keeps the authors' left join: both databases drop it,
-        # as nothing of it is read there.
-        rows = Rows.source(self.model, THREAD_FIELDS)
-        comments = rows.thread(talk, user)
-        if unanswered:
-            comments = comments.unanswered()
-        page = paginate(comments, raw_number, settings.COMMENTS_PER_PAGE, rows=THREAD_FIELDS)
-        ids = [row[0] for row in page.object_list.values]
-        replies = Rows(self.model, THREAD_FIELDS, [], self.db)
-        if ids:
-            replies = Rows.read(rows.replies_shown(talk, user, ids), THREAD_FIELDS)
-        return replace(page, object_list=Thread(page.object_list, replies))
-
     def answerable(self, talk, raw_id):
         """The comment of `talk` with id `raw_id` (as posted) if a reply may answer it: a
         published one. None for anything else, ids that are not numbers included."""
@@ -137,19 +120,6 @@ class CommentQuerySet(models.QuerySet):
         """Every waiting comment, oldest first: the admins' moderation queue."""
         return self.pending().order_by("created_at", "id")
 
-    def queue_page(self, raw_number, user=None):
-        """Page `raw_number` of the comments waiting on `user`'s talks, or on every talk without
-        `user`, read as rows (talks/rows.py) of QUEUE_FIELDS."""
-        # Not from Rows.source: the page's ids come first, read without the joins the rows
-        # need. Joined to the comments' talks and authors, PostgreSQL would walk every
-        # speaker's waiting comments oldest first (comment_pending_idx) instead of this
-        # speaker's own index: 650 ms against 2 ms with the bench's 500 waiting (and the joins
-        # of a values_list stay in the queries made from it, a subquery of its ids included).
-        queue = self.pending_on_all_talks() if user is None else self.pending_for(user)
-        return paginate(
-            queue, raw_number, settings.COMMENTS_PER_PAGE, ids_first=True, rows=QUEUE_FIELDS
-        )
-
     def pending_counts(self, user):
         """Comments waiting on `user`'s talks ("mine") and, for an admin, on all talks ("all")."""
         pending = self.pending()
@@ -171,12 +141,6 @@ class CommentQuerySet(models.QuerySet):
         """Comments whose author asked to hear of new ones; only a published one subscribes."""
         return self.approved().filter(notify=True)
 
-    def subscriber_rows(self, talk_id):
-        """Who hears of the talk's new comments, oldest comment first: of each subscribed
-        comment from a proven address, (author_email, author_name, language) and its user's
-        (email, name, username, language)."""
-        return _subscriber_rows(self.model).filter(talk_id=talk_id)
-
     def from_confirmed_addresses(self):
         """Comments whose author's address is proven: a user's, or a visitor's confirmed one."""
         from django.contrib.auth import get_user_model
@@ -191,6 +155,47 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(
             Q(author__isnull=True, author_email__iexact=address) | Q(author__email__iexact=address)
         )
+
+
+class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    """The pages' reads, which start from the whole table: a manager's, so that no filter of a
+    queryset before them can be silently left out."""
+
+    def thread_page(self, talk, user, raw_number, *, unanswered=False):
+        """Page `raw_number` of the talk's thread as `user` may see it (of its unanswered
+        questions alone, with `unanswered`), read as rows (talks/rows.py) of THREAD_FIELDS,
+        the replies to the page's comments in one more query."""
+        # A later page's subquery of ids keeps the authors' left join: both databases drop it,
+        # as nothing of it is read there.
+        rows = Rows.source(self.model, THREAD_FIELDS)
+        comments = rows.thread(talk, user)
+        if unanswered:
+            comments = comments.unanswered()
+        page = paginate(comments, raw_number, settings.COMMENTS_PER_PAGE, rows=THREAD_FIELDS)
+        ids = [row[0] for row in page.object_list.values]
+        replies = Rows(self.model, THREAD_FIELDS, [], self.db)
+        if ids:
+            replies = Rows.read(rows.replies_shown(talk, user, ids), THREAD_FIELDS)
+        return replace(page, object_list=Thread(page.object_list, replies))
+
+    def queue_page(self, raw_number, user=None):
+        """Page `raw_number` of the comments waiting on `user`'s talks, or on every talk without
+        `user`, read as rows (talks/rows.py) of QUEUE_FIELDS."""
+        # Not from Rows.source: the page's ids come first, read without the joins the rows
+        # need. Joined to the comments' talks and authors, PostgreSQL would walk every
+        # speaker's waiting comments oldest first (comment_pending_idx) instead of this
+        # speaker's own index: 650 ms against 2 ms with the bench's 500 waiting (and the joins
+        # of a values_list stay in the queries made from it, a subquery of its ids included).
+        queue = self.pending_on_all_talks() if user is None else self.pending_for(user)
+        return paginate(
+            queue, raw_number, settings.COMMENTS_PER_PAGE, ids_first=True, rows=QUEUE_FIELDS
+        )
+
+    def subscriber_rows(self, talk_id):
+        """Who hears of the talk's new comments, oldest comment first: of each subscribed
+        comment from a proven address, (author_email, author_name, language) and its user's
+        (email, name, username, language)."""
+        return _subscriber_rows(self.model).filter(talk_id=talk_id)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from talks_site.email_addresses import validate_deliverable_email
 
 from .addresses import EmailAddress, TrustedAddress
-from .comment_queries import CommentQuerySet
+from .comment_queries import CommentManager
 from .markdown import render_markdown
 from .paths import comment_paths
 
@@ -91,7 +91,7 @@ class Comment(models.Model):
     pinned = models.BooleanField(_("pinned"), default=False, db_default=False, editable=False)
     answered = models.BooleanField(_("answered"), default=False, db_default=False, editable=False)
 
-    objects = CommentQuerySet.as_manager()
+    objects = CommentManager()
     # Set before approving when the commenter publishes it themselves: nobody tells them so.
     published_by_commenter = False
 
