@@ -1,11 +1,11 @@
 // Pin / Unpin and Mark answered / Not answered without a page reload: each button names its
-// JSON API URL and method; the request uses the session and its form's CSRF token. Without
+// action and JSON API URL; the request uses the session and its form's CSRF token. Without
 // JavaScript the buttons post to the site's own views instead (their formaction).
 (function () {
   "use strict";
   if (!window.talksApi) return;
 
-  // What each action's button becomes once it succeeds, and the API method of each.
+  // What each action's button becomes once it succeeds, the API method of each, and its label.
   var OPPOSITE = { pin: "unpin", unpin: "pin", answer: "unanswer", unanswer: "answer" };
   var METHOD = { pin: "PUT", unpin: "DELETE", answer: "PUT", unanswer: "DELETE" };
   var LABEL = { pin: "labelPin", unpin: "labelUnpin", answer: "labelAnswer", unanswer: "labelUnanswer" };
@@ -18,14 +18,13 @@
   }
 
   function turn(button) {
-    // The button now does the opposite: it posts to its twin's path, with the other method and
-    // label (the page's words, in its language); the hidden words naming the comment stay.
+    // The button now does the opposite: it posts to its twin's path, with the other label (the
+    // page's words, in its language); the hidden words naming the comment stay.
     var action = OPPOSITE[button.dataset.speakerAction];
     var twin = button.dataset.twin;
     button.dataset.twin = button.getAttribute("formaction");
     button.setAttribute("formaction", twin);
     button.dataset.speakerAction = action;
-    button.dataset.method = METHOD[action];
     button.firstChild.nodeValue = window.talksApi.say(button, LABEL[action]);
   }
 
@@ -69,7 +68,7 @@
     event.preventDefault();
     var comment = button.closest("[data-comment]");
     button.disabled = true;
-    window.talksApi.send(button, button.dataset.method).then(function (result) {
+    window.talksApi.send(button, METHOD[button.dataset.speakerAction]).then(function (result) {
       button.disabled = false;
       if (!result.ok) {
         showError(comment, result.data.message || window.talksApi.say(comment, "errorFailed"));

@@ -124,7 +124,7 @@ def shown_comment(article):
 def shown_form(form):
     """A form as it posts: its fields, and each button with where it sends them (formaction)
     and the API call the page's script makes instead."""
-    hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+    hidden = posted_fields(form)
     return {
         "method": form.attrs.get("method"),
         "action": form.attrs.get("action"),
@@ -137,7 +137,6 @@ def shown_form(form):
                 "posts_to": button.attrs.get("formaction"),
                 "moderate": button.attrs.get("data-moderate"),
                 "speaker_action": button.attrs.get("data-speaker-action"),
-                "method": button.attrs.get("data-method"),
                 "api_url": button.attrs.get("data-api-url"),
                 "twin": button.attrs.get("data-twin"),
             }
@@ -153,14 +152,20 @@ def form_of(button):
     return element
 
 
+def posted_fields(form):
+    """What a form sends: its hidden inputs (the CSRF token and `next`)."""
+    return {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+
+
 def csrf_tokens(article):
     return [i.attrs["value"] for i in article.find_all("input", name="csrfmiddlewaretoken")]
 
 
-def expected_form(action, buttons, next_url):
+def expected_form(buttons, next_url):
+    # No action of its own: each button names where it posts.
     return {
         "method": "post",
-        "action": action,
+        "action": None,
         "fields": ["csrfmiddlewaretoken", "next"],
         "next": next_url,
         "buttons": buttons,
@@ -174,20 +179,28 @@ def button(label, css_class, posts_to, moderate=None, api_url=None):
         "posts_to": posts_to,
         "moderate": moderate,
         "speaker_action": None,
-        "method": None,
         "api_url": api_url,
         "twin": None,
     }
 
 
-def speaker_button(comment, name, action, method, path, twin, api, label):
+# A speaker's action: the view it posts to, its opposite's, its API view and its label.
+SPEAKER_ACTIONS = {
+    "pin": ("pin", "unpin", "pin", "Pin"),
+    "unpin": ("unpin", "pin", "pin", "Unpin"),
+    "answer": ("answered", "unanswered", "answered", "Mark answered"),
+    "unanswer": ("unanswered", "answered", "answered", "Not answered"),
+}
+
+
+def speaker_button(comment, name, action):
+    path, twin, api, label = SPEAKER_ACTIONS[action]
     return {
         "label": f"{label} the comment by {name}",
         "class": "btn btn-sm btn-outline-secondary",
         "posts_to": reverse(f"talks:comment_{path}", args=[comment.pk]),
         "moderate": None,
         "speaker_action": action,
-        "method": method,
         "api_url": reverse(f"api:comment_{api}", args=[comment.pk]),
         "twin": reverse(f"talks:comment_{twin}", args=[comment.pk]),
     }
@@ -215,36 +228,14 @@ def expected_comment(comment, *, number=None, show_talk=False, next_url):
             trust = reverse("talks:comment_trust", args=[comment.pk])
             label = f"Approve and trust {comment.author_email}"
             buttons.insert(1, button(label, "btn btn-sm btn-outline-success", trust))
-        forms.append(expected_form(approve, buttons, next_url))
+        forms.append(expected_form(buttons, next_url))
     if comment.approved and not show_talk:
         # Pin or Unpin, Mark answered or Not answered: whichever applies, naming its opposite.
         buttons = [
-            speaker_button(comment, name, "unpin", "DELETE", "unpin", "pin", "pin", "Unpin")
-            if comment.pinned
-            else speaker_button(comment, name, "pin", "PUT", "pin", "unpin", "pin", "Pin"),
-            speaker_button(
-                comment,
-                name,
-                "unanswer",
-                "DELETE",
-                "unanswered",
-                "answered",
-                "answered",
-                "Not answered",
-            )
-            if comment.answered
-            else speaker_button(
-                comment,
-                name,
-                "answer",
-                "PUT",
-                "answered",
-                "unanswered",
-                "answered",
-                "Mark answered",
-            ),
+            speaker_button(comment, name, "unpin" if comment.pinned else "pin"),
+            speaker_button(comment, name, "unanswer" if comment.answered else "answer"),
         ]
-        forms.append(expected_form(buttons[0]["posts_to"], buttons, next_url))
+        forms.append(expected_form(buttons, next_url))
     here_query = next_url.partition("?")[2]
     reply = None
     if comment.approved and not show_talk:
@@ -383,9 +374,7 @@ def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discus
     approve = waiting[0].find("button", data_moderate="PUT")
     delete = waiting[1].find("button", data_moderate="DELETE")
     for button in (approve, delete):
-        form = form_of(button)
-        fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
-        response = browser.post(button.attrs["formaction"], fields)
+        response = browser.post(button.attrs["formaction"], posted_fields(form_of(button)))
         assert response.status_code == 302
         assert response["Location"] == url
 
@@ -395,9 +384,7 @@ def test_each_button_posts_with_the_pages_csrf_token_and_acts(talk, john, discus
     if path == "talk":
         # The speaker's own buttons post the same way: Pin, in the first published comment.
         pin = page.find("button", data_speaker_action="pin")
-        form = form_of(pin)
-        fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
-        assert browser.post(pin.attrs["formaction"], fields)["Location"] == url
+        assert browser.post(pin.attrs["formaction"], posted_fields(form_of(pin)))["Location"] == url
         assert Comment.objects.get(pk=int(pin.attrs["formaction"].split("/")[2])).pinned
 
 
