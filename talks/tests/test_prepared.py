@@ -23,7 +23,7 @@ def test_each_call_gets_a_clone_that_reads_the_rows_of_its_moment(talk):
 
     assert second is not first
     assert list(second) == [comment.pk]
-    # The first clone kept what it read; the cached queryset itself read nothing.
+    # Each clone keeps what it read, as any queryset does.
     assert list(first) == []
 
 

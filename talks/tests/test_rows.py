@@ -56,14 +56,6 @@ def test_a_source_reads_what_the_queryset_narrowed_to_its_fields_does(talk, repl
     ]
 
 
-def test_a_source_never_keeps_the_rows_read_from_it(talk, reply):
-    first = Rows.read(Rows.source(Comment, QUEUE_FIELDS).pending_on_all_talks(), QUEUE_FIELDS)
-    make_comment(talk, author_name="Bo", approved=False)
-    second = Rows.read(Rows.source(Comment, QUEUE_FIELDS).pending_on_all_talks(), QUEUE_FIELDS)
-
-    assert (len(first), len(second)) == (1, 2)
-
-
 def what_the_queue_shows(comment):
     return (
         comment.pk,
