@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +25,10 @@ class EmailAddressQuerySet(models.QuerySet):
         from django.contrib.auth import get_user_model
 
         address = address.lower()
-        return (
-            self.confirmed().filter(address=address).exists()
-            or get_user_model().objects.filter(email__iexact=address).exists()
-        )
+        # One query for both, as an approval asks it inside its write transaction.
+        confirmed = self.confirmed().filter(address=address).values_list(Value(1))
+        accounts = get_user_model().objects.filter(email__iexact=address).values_list(Value(1))
+        return confirmed.union(accounts, all=True).exists()
 
     def claim_confirmation_email(self, address, now=None):
         """Record that `address` is being asked to confirm; False when it was asked within a day.

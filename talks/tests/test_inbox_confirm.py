@@ -87,6 +87,19 @@ def test_an_account_address_counts_as_confirmed(client, talk, david):
     assert EmailAddress.objects.is_confirmed("david@example.com") is True
 
 
+def test_an_address_is_proven_by_its_link_or_an_account_and_asked_in_one_query(
+    david, django_assert_num_queries
+):
+    EmailAddress.objects.confirm("Ann@example.org")
+    EmailAddress.objects.claim_confirmation_email("bob@example.org")  # asked, not confirmed
+
+    with django_assert_num_queries(4):
+        assert EmailAddress.objects.is_confirmed("ann@EXAMPLE.org") is True
+        assert EmailAddress.objects.is_confirmed("David@Example.com") is True
+        assert EmailAddress.objects.is_confirmed("bob@example.org") is False
+        assert EmailAddress.objects.is_confirmed("cy@example.org") is False
+
+
 def test_an_unconfirmed_address_gets_no_news_and_the_outbox_never_holds_one(talk):
     make_comment(talk, author_name="Ann", author_email="ann@example.org")
     make_comment(talk, author_name="Bob", author_email="bob@example.org")

@@ -140,11 +140,11 @@ PAGES = [
     # The token's user; the comment with its talk; in the approval's transaction (two
     # savepoints here, in the test's own transaction), a locked re-read and the update, the
     # talk's author and the subscribers, then the outbox rows: insert, read back, link to the
-    # comment; whether the commenter's address is proven, as a confirmed one, then as an
-    # account's (these visitors are neither, so nobody is told of the publication); the
-    # speaker's remaining count for the reply. (The delivery task is queued on commit, which a
-    # test's transaction never reaches.)
-    Page("API approval", "api", api_approval, 15, method="PUT"),
+    # comment; whether the commenter's address is proven, as a confirmed one or an account's
+    # (these visitors are neither, so nobody is told of the publication); the speaker's
+    # remaining count for the reply. (The delivery task is queued on commit, which a test's
+    # transaction never reaches.)
+    Page("API approval", "api", api_approval, 14, method="PUT"),
 ]
 
 
