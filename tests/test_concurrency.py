@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection, connections, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import PASSWORD, make_comment
+from talks_site.sqlite.base import DatabaseWrapper
 
 on_sqlite = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's own settings; the suite runs on PostgreSQL"
@@ -32,16 +32,40 @@ MODERATORS = 4
 
 @pytest.fixture
 def sqlite_file(tmp_path, django_db_blocker):
-    """A connection with the site's SQLite settings to a file database (tests use memory)."""
-    alias = "sqlite_file"
-    wrapper = DatabaseWrapper(
-        {**connection.settings_dict, "NAME": str(tmp_path / "talks.sqlite3")}, alias
-    )
-    connections[alias] = wrapper
+    """Connect with the site's SQLite settings to a file database (tests use memory).
+
+    Called with OPTIONS to change, it makes one more connection to the same file.
+    """
+    made = []
+
+    def connect(**options):
+        alias = f"sqlite_file_{len(made)}"
+        settings = {**connection.settings_dict, "NAME": str(tmp_path / "talks.sqlite3")}
+        settings["OPTIONS"] = {**settings["OPTIONS"], **options}
+        connections[alias] = wrapper = DatabaseWrapper(settings, alias)
+        made.append(wrapper)
+        return wrapper
+
     with django_db_blocker.unblock():
-        yield wrapper
-        wrapper.close()
-    del connections[alias]
+        connect.default = connect()
+        connect.default.ensure_connection()  # the file is made, in WAL mode
+        yield connect
+        for wrapper in made:
+            wrapper.close()
+            del connections[wrapper.alias]
+
+
+@pytest.fixture
+def other_writer(sqlite_file):
+    """A plain sqlite3 connection to the same file, to hold the write lock with."""
+    other = sqlite3.connect(
+        sqlite_file.default.settings_dict["NAME"],
+        timeout=0,
+        isolation_level=None,
+        check_same_thread=False,  # a timer's thread commits on it
+    )
+    yield other
+    other.close()
 
 
 def pragma(wrapper, name):
@@ -52,26 +76,73 @@ def pragma(wrapper, name):
 
 @on_sqlite
 def test_a_sqlite_file_database_runs_in_wal_mode_with_a_busy_timeout(sqlite_file):
-    assert pragma(sqlite_file, "journal_mode") == "wal"
-    assert pragma(sqlite_file, "busy_timeout") == 20_000
-    assert pragma(sqlite_file, "synchronous") == 1  # NORMAL: safe with WAL, one fsync less
+    assert sqlite_file.default.vendor == "sqlite"
+    assert pragma(sqlite_file.default, "journal_mode") == "wal"
+    assert pragma(sqlite_file.default, "busy_timeout") == 20_000
+    assert pragma(sqlite_file.default, "synchronous") == 1  # NORMAL: safe with WAL, one fsync less
 
 
 @on_sqlite
-def test_sqlite_transactions_take_the_write_lock_when_they_begin(sqlite_file):
-    other = sqlite3.connect(sqlite_file.settings_dict["NAME"], timeout=0, isolation_level=None)
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(sqlite_file, other_writer):
+    # No statement runs inside the block: BEGIN IMMEDIATE alone holds the lock, so writers
+    # queue at BEGIN instead of failing when a read turns into a write.
+    with (
+        transaction.atomic(using=sqlite_file.default.alias),
+        pytest.raises(sqlite3.OperationalError, match="database is locked"),
+    ):
+        other_writer.execute("BEGIN IMMEDIATE")
+    other_writer.execute("BEGIN IMMEDIATE")
+    other_writer.execute("ROLLBACK")
+
+
+def hold_the_lock(other, seconds):
+    """Hold the write lock on `other` for `seconds`, writing a row, from a thread of its own."""
+    other.execute("CREATE TABLE IF NOT EXISTS mark (note TEXT)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO mark VALUES ('written while the lock was held')")
+    release = threading.Timer(seconds, other.execute, ["COMMIT"])
+    release.start()
+    return release
+
+
+@on_sqlite
+def test_a_sqlite_transaction_waits_at_begin_for_the_writer_before_it(sqlite_file, other_writer):
+    wrapper = sqlite_file.default
+    release = hold_the_lock(other_writer, 0.3)
+    with transaction.atomic(using=wrapper.alias), wrapper.cursor() as cursor:
+        # The lock is ours only once the other writer committed: its row is there to read.
+        assert not release.is_alive()
+        cursor.execute("SELECT note FROM mark")
+        assert cursor.fetchall() == [("written while the lock was held",)]
+        # Inside the transaction and after it, statements keep SQLite's own busy timeout.
+        assert pragma(wrapper, "busy_timeout") == 20_000
+    assert pragma(wrapper, "busy_timeout") == 20_000
+
+
+@on_sqlite
+def test_a_sqlite_transaction_gives_up_after_the_timeout(sqlite_file, other_writer):
+    wrapper = sqlite_file(timeout=0.2)
+    release = hold_the_lock(other_writer, 5)
     try:
-        # No statement runs inside the block: BEGIN IMMEDIATE alone holds the lock, so writers
-        # queue on the busy timeout at BEGIN instead of failing when a read turns into a write.
         with (
-            transaction.atomic(using=sqlite_file.alias),
-            pytest.raises(sqlite3.OperationalError, match="database is locked"),
+            pytest.raises(OperationalError, match="database is locked"),
+            transaction.atomic(using=wrapper.alias),
         ):
-            other.execute("BEGIN IMMEDIATE")
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
+            pass
+        assert release.is_alive()
+        assert pragma(wrapper, "busy_timeout") == 200
     finally:
-        other.close()
+        release.cancel()
+        other_writer.execute("ROLLBACK")
+
+
+@on_sqlite
+def test_beginning_fails_at_once_for_anything_but_a_busy_lock(sqlite_file):
+    wrapper = sqlite_file.default
+    with transaction.atomic(using=wrapper.alias):
+        with pytest.raises(OperationalError, match="within a transaction"):
+            wrapper._start_transaction_under_autocommit()
+        assert pragma(wrapper, "busy_timeout") == 20_000
 
 
 @on_postgresql

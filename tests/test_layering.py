@@ -63,6 +63,8 @@ LAYERS = [
             "talks_site.logging",
             "talks_site.log_filters",
             "talks_site.cache",
+            "talks_site.sqlite",
+            "talks_site.sqlite.base",
             "talks_site.email_addresses",
             "talks_site.ids",
             "talks_site.uploads",
