@@ -38,6 +38,7 @@ LAYERS = [
             "talks_site.client_ip",
             "talks_site.json_errors",
             "talks_site.middleware",
+            "talks_site.compression",
             "talks_site.staticfiles",
             "talks.embed_providers",
             "talks.embeds",

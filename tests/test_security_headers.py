@@ -204,6 +204,21 @@ def test_static_files_are_served_brotli_or_gzip_compressed_as_the_browser_accept
         assert response.header("Vary") == "Accept-Encoding"
 
 
+def test_pages_are_served_brotli_or_gzip_compressed_as_the_browser_accepts(site):
+    client = site.client()
+    for path in site.pages:
+        as_br = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        as_gzip = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+
+        assert as_br.header("Content-Encoding") == "br", path
+        assert brotli.decompress(as_br.body).startswith(b"<!doctype html>"), path
+        assert as_gzip.header("Content-Encoding") == "gzip", path
+        assert gzip.decompress(as_gzip.body).startswith(b"<!doctype html>"), path
+        for response in (as_br, as_gzip):
+            assert response.header("Content-Length") == str(len(response.body)), path
+            assert "Accept-Encoding" in response.header("Vary"), path
+
+
 def test_unhashed_static_names_are_cached_only_briefly(site):
     response = site.client().get("/static/css/site.css")
 

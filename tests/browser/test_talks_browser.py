@@ -85,3 +85,14 @@ def test_a_speaker_logs_out_from_the_user_menu(page, john):
     expect(page.get_by_role("link", name="New Talk")).to_have_count(0)
     page.goto("/profile/edit/")
     expect(page).to_have_url(re.compile(r"/auth/login/\?next=/profile/edit/$"))
+
+
+def test_pages_arrive_as_brotli_and_render_whatever_their_padding(page, john):
+    talk = make_talk(john, title="Compressed, then read")
+    make_comment(talk, body="Still *legible* after decoding.")
+    for _ in range(10):  # each with its own random padding (talks_site/compression.py)
+        response = page.goto(f"/talk/{talk.pk}/")
+
+        assert response.header_value("content-encoding") == "br"
+        expect(page.get_by_role("heading", name="Compressed, then read")).to_be_visible()
+        expect(page.locator(".comment-body em")).to_have_text("legible")
