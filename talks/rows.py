@@ -10,8 +10,9 @@ taken of them, and the instances are built from those very tuples when the fragm
 Django sets up a values_list's columns (a join for each `__`) each time one is asked for, and
 for a page of comments that was as much as the rest of building its query: the talk page's
 thread starts from Rows.source(), whose columns are set up once (talks/prepared.py). Those
-joins stay in every query made from it, a subquery of its ids included: a list whose ids are
-read on their own first (a moderation queue) is read as Rows.read() narrows it instead.
+joins stay in every query made from it, a subquery of its ids included: a list whose ids must
+be read without them (a moderation queue) takes its ids from a plain queryset and its rows by
+those ids from Rows.source() (talks.pagination.paginate's ids_first).
 """
 
 import functools

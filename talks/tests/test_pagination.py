@@ -102,6 +102,26 @@ def test_a_page_is_one_query_and_never_counts_the_table(john):
     assert f"LIMIT {PER_PAGE + 1} OFFSET {PER_PAGE}" in sql
 
 
+@pytest.mark.parametrize("raw", ["1", "2", "3"])
+def test_ids_first_reads_the_rows_shown_by_their_ids_in_the_querysets_order(john, raw):
+    make_talks(john, PER_PAGE * 2 + 1)
+    oldest_first = Talk.objects.filter(author=john).order_by("date", "id")
+    fields = ("id", "title", "date")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(oldest_first, raw, PER_PAGE, ids_first=True, rows=fields)
+
+    offset = (int(raw) - 1) * PER_PAGE
+    assert page.object_list.values == list(
+        oldest_first.values_list(*fields)[offset : offset + PER_PAGE]
+    )
+    assert page.has_next == (raw != "3")
+    [query] = queries
+    # The ids are read in a subquery of their own, which joins nothing.
+    subquery = query["sql"][query["sql"].index("IN (SELECT") :]
+    assert "JOIN" not in subquery.upper()
+
+
 # Through the pages that use it
 
 
