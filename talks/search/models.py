@@ -38,27 +38,6 @@ class TalkSearchEntry(models.Model):
         return gettext("Search entry of talk %(talk)s") % {"talk": self.talk_id}
 
 
-class Matches(models.Func):
-    """`document` matches the query's words (a boolean, for filter())."""
-
-    output_field = models.BooleanField()
-
-    def __init__(self, document, query):
-        super().__init__(document, models.Value(query.fts5()), models.Value(query.tsquery()))
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        document, fts5, _ = self.source_expressions
-        sql, params = compiler.compile(document)
-        query_sql, query_params = compiler.compile(fts5)
-        return f"{sql} MATCH {query_sql}", (*params, *query_params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        document, _, tsquery = self.source_expressions
-        sql, params = compiler.compile(document)
-        query_sql, query_params = compiler.compile(tsquery)
-        return f"{sql} @@ to_tsquery('simple', {query_sql})", (*params, *query_params)
-
-
 # Title, speaker, venue, description: how much a match in each field counts.
 FTS5_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
 # ts_rank's weights are listed D, C, B, A: the same proportions as above.
@@ -95,35 +74,40 @@ class Rank(models.Func):
 RANKED_MATCHES = 1_000
 
 
-class AmongRecentMatches(models.Func):
-    """The index row `rowid` is one of the RANKED_MATCHES most recently added matches (a
-    boolean, for filter())."""
+class RecentMatches(models.Func):
+    """The talk's index row (`rowid`, `document`) matches the query's words and is one of the
+    RANKED_MATCHES most recently added matches (a boolean, for filter())."""
 
     output_field = models.BooleanField()
 
-    def __init__(self, rowid, query):
-        super().__init__(rowid, models.Value(query.fts5()), models.Value(query.tsquery()))
+    def __init__(self, rowid, document, query):
+        super().__init__(rowid, document, models.Value(query.fts5()), models.Value(query.tsquery()))
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        rowid, fts5, _ = self.source_expressions
-        sql, params = compiler.compile(rowid)
+        rowid, document, fts5, _ = self.source_expressions
+        rowid_sql, rowid_params = compiler.compile(rowid)
+        document_sql, document_params = compiler.compile(document)
         query_sql, query_params = compiler.compile(fts5)
-        # The lowest rowid among them, 0 with fewer: FTS5 walks its doclist backwards by rowid,
-        # reading RANKED_MATCHES ids and no text, and bounds the outer MATCH by rowid. SQLite
-        # runs a list of ids (as on PostgreSQL, below) as a scan: seconds for a common word.
+        # The MATCH, which bm25() needs beside it, and as a bound the lowest rowid among the
+        # recent matches (0 with fewer): FTS5 walks its doclist backwards by rowid, reading
+        # RANKED_MATCHES ids and no text, and bounds the outer MATCH by rowid. SQLite runs a
+        # list of ids (as on PostgreSQL, below) as a scan: seconds for a common word.
         table = TalkSearchEntry._meta.db_table
         return (
-            f"{sql} >= COALESCE((SELECT rowid FROM {table} WHERE {table} MATCH {query_sql} "  # noqa: S608 - names and a number of ours; the query is a parameter
-            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0)",
-            (*params, *query_params),
+            f"({document_sql} MATCH {query_sql} AND {rowid_sql} >= COALESCE((SELECT rowid "  # noqa: S608 - names and a number of ours; the query is a parameter
+            f"FROM {table} WHERE {table} MATCH {query_sql} "
+            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0))",
+            (*document_params, *query_params, *rowid_params, *query_params),
         )
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        rowid, _, tsquery = self.source_expressions
+        rowid, _, _, tsquery = self.source_expressions
         sql, params = compiler.compile(rowid)
         query_sql, query_params = compiler.compile(tsquery)
-        # Their ids: the lowest of them as a bound, 0 for a word in few talks, had the planner
-        # scan every id of the index beside the word's own entries (10 ms, against 0.1).
+        # The matches' ids themselves, so the outer query needs no match of its own (each
+        # @@ again cost a sixth of the query for a common word). Their lowest id as a bound,
+        # 0 for a word in few talks, had the planner scan every id of the index beside the
+        # word's own entries (10 ms, against 0.1).
         table = TalkSearchEntry._meta.db_table
         return (
             f"{sql} IN (SELECT rowid FROM {table} "  # noqa: S608 - as above
@@ -143,8 +127,7 @@ def search(queryset, query):
     return (
         # Joined as a lookup joins it (inner): SQLite matches nothing in an outer-joined index.
         queryset.filter(search_entry__isnull=False)
-        .filter(AmongRecentMatches(models.F("search_entry__pk"), query))
-        .filter(Matches(document, query))
+        .filter(RecentMatches(models.F("search_entry__pk"), document, query))
         .annotate(search_rank=Rank(document, query))
         .order_by("search_rank", "-date", "-id")
     )
