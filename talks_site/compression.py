@@ -14,6 +14,7 @@ import secrets
 import brotli
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_header_parameters
 
 QUALITY = 4
 # As GZipMiddleware: a shorter response would not come out any shorter.
@@ -23,17 +24,12 @@ MIN_LENGTH = 200
 def accepts_brotli(accept_encoding):
     """Does an Accept-Encoding header list `br`, with a q-value above 0 if it gives one?"""
     for item in accept_encoding.split(","):
-        coding, *params = item.split(";")
-        if coding.strip().lower() != "br":
-            continue
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    return float(value) > 0
-                except ValueError:
-                    return False
-        return True
+        coding, params = parse_header_parameters(item)
+        if coding == "br":
+            try:
+                return float(params.get("q", 1)) > 0
+            except ValueError:
+                return False
     return False
 
 
