@@ -56,20 +56,20 @@ def page_number(raw):
 
 
 def paginate(queryset, raw_number, per_page, *, ids_first=False, rows=None):
-    """Page `raw_number` of `queryset`; `ids_first` reads even the first page's ids on their own
-    (below), for a queryset whose planner would otherwise pick the wrong index for its joins.
-    With `rows` (field names), the page holds talks.rows.Rows of those fields (read as
-    Rows.read() reads them): for a list shown in a cached fragment."""
+    """Page `raw_number` of `queryset`. With `rows` (field names), the page holds
+    talks.rows.Rows of those fields (read as Rows.read() reads them): for a list shown in a
+    cached fragment. `ids_first` (with `rows`) reads even the first page's ids on their own,
+    from `queryset` alone, then the rows by those ids: for a queryset whose planner would pick
+    the wrong index once joined to what the rows need."""
     number = page_number(raw_number)
     offset = (number - 1) * per_page
     window = queryset[offset : offset + per_page + 1]
-    if ids_first and rows:
-        # The rows are found by their ids alone, in the queryset's order: read from
-        # Rows.source, whose columns are set up once, with nothing of its joins in the ids.
-        ids = window.values("pk")
-        window = Rows.source(queryset.model, rows).filter(pk__in=ids)
+    if ids_first:
+        # From Rows.source, whose columns are set up once, in the queryset's order; its joins
+        # stay out of the ids' subquery, which is the queryset's own.
+        window = Rows.source(queryset.model, rows).filter(pk__in=window.values("pk"))
         window = window.order_by(*queryset.query.order_by)
-    elif offset or ids_first:
+    elif offset:
         # A deferred join: the database skips `offset` entries of the ordering's index alone
         # (a covering scan), then reads and joins only the rows shown. A plain OFFSET reads and
         # joins every row it skips: /?page=1000 took 30 to 50 times as long as page 1.
