@@ -31,24 +31,20 @@ MODERATORS = 4
 
 
 @pytest.fixture
-def sqlite_file(tmp_path, django_db_blocker):
-    """Connect with the site's SQLite settings to a file database (tests use memory).
-
-    Called with OPTIONS to change, it makes one more connection to the same file.
-    """
+def connect_to_file(tmp_path, django_db_blocker):
+    """Connect with the site's SQLite settings and backend, OPTIONS changed by keyword, to one
+    file database (tests use memory)."""
     made = []
 
     def connect(**options):
         alias = f"sqlite_file_{len(made)}"
         settings = {**connection.settings_dict, "NAME": str(tmp_path / "talks.sqlite3")}
         settings["OPTIONS"] = {**settings["OPTIONS"], **options}
-        connections[alias] = wrapper = DatabaseWrapper(settings, alias)
+        connections[alias] = wrapper = type(connections["default"])(settings, alias)
         made.append(wrapper)
         return wrapper
 
     with django_db_blocker.unblock():
-        connect.default = connect()
-        connect.default.ensure_connection()  # the file is made, in WAL mode
         yield connect
         for wrapper in made:
             wrapper.close()
@@ -56,10 +52,17 @@ def sqlite_file(tmp_path, django_db_blocker):
 
 
 @pytest.fixture
+def sqlite_file(connect_to_file):
+    wrapper = connect_to_file()
+    wrapper.ensure_connection()  # the file is made, in WAL mode
+    return wrapper
+
+
+@pytest.fixture
 def other_writer(sqlite_file):
     """A plain sqlite3 connection to the same file, to hold the write lock with."""
     other = sqlite3.connect(
-        sqlite_file.default.settings_dict["NAME"],
+        sqlite_file.settings_dict["NAME"],
         timeout=0,
         isolation_level=None,
         check_same_thread=False,  # a timer's thread commits on it
@@ -76,10 +79,11 @@ def pragma(wrapper, name):
 
 @on_sqlite
 def test_a_sqlite_file_database_runs_in_wal_mode_with_a_busy_timeout(sqlite_file):
-    assert sqlite_file.default.vendor == "sqlite"
-    assert pragma(sqlite_file.default, "journal_mode") == "wal"
-    assert pragma(sqlite_file.default, "busy_timeout") == 20_000
-    assert pragma(sqlite_file.default, "synchronous") == 1  # NORMAL: safe with WAL, one fsync less
+    # The site's own backend (talks_site/sqlite/), whose BEGIN the tests below wait on.
+    assert isinstance(sqlite_file, DatabaseWrapper)
+    assert pragma(sqlite_file, "journal_mode") == "wal"
+    assert pragma(sqlite_file, "busy_timeout") == 20_000
+    assert pragma(sqlite_file, "synchronous") == 1  # NORMAL: safe with WAL, one fsync less
 
 
 @on_sqlite
@@ -87,7 +91,7 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(sqlite_file, ot
     # No statement runs inside the block: BEGIN IMMEDIATE alone holds the lock, so writers
     # queue at BEGIN instead of failing when a read turns into a write.
     with (
-        transaction.atomic(using=sqlite_file.default.alias),
+        transaction.atomic(using=sqlite_file.alias),
         pytest.raises(sqlite3.OperationalError, match="database is locked"),
     ):
         other_writer.execute("BEGIN IMMEDIATE")
@@ -107,7 +111,7 @@ def hold_the_lock(other, seconds):
 
 @on_sqlite
 def test_a_sqlite_transaction_waits_at_begin_for_the_writer_before_it(sqlite_file, other_writer):
-    wrapper = sqlite_file.default
+    wrapper = sqlite_file
     release = hold_the_lock(other_writer, 0.3)
     with transaction.atomic(using=wrapper.alias), wrapper.cursor() as cursor:
         # The lock is ours only once the other writer committed: its row is there to read.
@@ -120,8 +124,8 @@ def test_a_sqlite_transaction_waits_at_begin_for_the_writer_before_it(sqlite_fil
 
 
 @on_sqlite
-def test_a_sqlite_transaction_gives_up_after_the_timeout(sqlite_file, other_writer):
-    wrapper = sqlite_file(timeout=0.2)
+def test_a_sqlite_transaction_gives_up_after_the_timeout(connect_to_file, other_writer):
+    wrapper = connect_to_file(timeout=0.2)
     release = hold_the_lock(other_writer, 5)
     try:
         with (
@@ -138,11 +142,10 @@ def test_a_sqlite_transaction_gives_up_after_the_timeout(sqlite_file, other_writ
 
 @on_sqlite
 def test_beginning_fails_at_once_for_anything_but_a_busy_lock(sqlite_file):
-    wrapper = sqlite_file.default
-    with transaction.atomic(using=wrapper.alias):
+    with transaction.atomic(using=sqlite_file.alias):
         with pytest.raises(OperationalError, match="within a transaction"):
-            wrapper._start_transaction_under_autocommit()
-        assert pragma(wrapper, "busy_timeout") == 20_000
+            sqlite_file._start_transaction_under_autocommit()
+        assert pragma(sqlite_file, "busy_timeout") == 20_000
 
 
 @on_postgresql
