@@ -4,6 +4,8 @@ A page fetches its rows anyway (one indexed query); what costs is rendering them
 of a fragment is a digest of every value it renders, taken from the rows just fetched: a new
 talk, an edit, an approval or a deletion changes those rows, hence the key, and the very next
 request renders afresh. Nothing is invalidated, so no signal or write path can forget to.
+The talk page's comments, the largest list, are keyed by a number the database moves instead
+(talks/comments_version.py), so that a cached page need not read them at all.
 
 The cache is CACHES["template_fragments"] (Django's `{% cache %}` tag uses it too): memory in
 each process, bounded in entries, separate from the default cache so that pages can never push

@@ -53,6 +53,10 @@ class Talk(models.Model):
     comments_open = models.BooleanField(_("comments open"), null=True, blank=True, default=None)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Moved by the database on every change to what the talk's comments show (a comment
+    # written, edited, moderated or deleted, a commenter renamed): the talk page's cached
+    # comments are found under it without reading them (talks/comments_version.py).
+    comments_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     objects = TalkQuerySet.as_manager()
 

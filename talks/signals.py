@@ -8,7 +8,7 @@ from functools import partial
 
 from django.db import connections, transaction
 
-from . import tasks
+from . import comments_version, tasks
 from .notifications import outbox
 from .search import index as search_index
 
@@ -25,11 +25,14 @@ def comment_saved(sender, instance, created, raw=False, update_fields=None, **kw
 
 
 def migrating(sender, using, plan=None, **kwargs):
-    """Migrations are about to run: the search index steps out of their way."""
+    """Migrations are about to run: the search index and the comments' version step out of
+    their way."""
     if plan:
         search_index.suspend_for_migrations(connections[using])
+        comments_version.suspend_for_migrations(connections[using])
 
 
 def migrated(sender, using, plan=None, **kwargs):
-    """Migrations ran: the search index is whole again."""
+    """Migrations ran: the search index is whole again, and the comments' version moves again."""
     search_index.install_after_migrations(connections[using], migrated=bool(plan))
+    comments_version.install_after_migrations(connections[using])

@@ -58,6 +58,7 @@ LAYERS = [
             "talks.search",
             "talks.search.highlight",
             "talks.search.index",
+            "talks.comments_version",
             "talks.search.query",
             "talks.management.demo_data",
             "talks.management.demo_rows",

@@ -171,6 +171,48 @@ def test_a_deleted_comment_leaves_the_cached_talk_page_at_once(client, talk, thr
     assert "Published already" not in text(client.get(f"/feeds/talk/{talk.pk}/comments/"))
 
 
+def test_a_comment_changed_behind_the_models_back_shows_at_once(client, talk, thread):
+    Comment.objects.filter(body="Published already").update(body_html="<p>Edited in SQL</p>")
+
+    assert "Edited in SQL" in text(client.get(talk.get_absolute_url()))
+
+
+def test_a_commenters_new_name_shows_on_the_cached_talk_page_at_once(client, talk, david):
+    make_comment(talk, author=david, body="Signed by an account")
+    assert "David" in text(client.get(talk.get_absolute_url()))
+    assert "talks/_comment.html" not in templates(client.get(talk.get_absolute_url()))
+
+    User.objects.filter(pk=david.pk).update(name="David Bowie")
+
+    assert "David Bowie" in text(client.get(talk.get_absolute_url()))
+
+
+def test_a_talk_saved_from_a_copy_older_than_an_approval_keeps_it_shown(client, talk, thread):
+    stale = Talk.objects.get(pk=talk.pk)
+    services.approve_comment(Comment.objects.get(pk=thread.pk))
+    assert "Waiting for <strong>review</strong>" in text(client.get(talk.get_absolute_url()))
+
+    stale.description = "Saved from the copy read before the approval"
+    stale.save()
+
+    assert "Waiting for <strong>review</strong>" in text(client.get(talk.get_absolute_url()))
+
+
+def test_each_page_of_comments_is_cached_apart(client, settings, talk, thread):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(talk, body="On the second page")
+
+    first, second = (
+        client.get(talk.get_absolute_url()),
+        client.get(f"{talk.get_absolute_url()}?page=2"),
+    )
+
+    assert "Published already" in text(first)
+    assert "On the second page" not in text(first)
+    assert "On the second page" in text(second)
+    assert client.get(f"{talk.get_absolute_url()}?page=3").status_code == 404
+
+
 def test_the_talks_speaker_never_gets_a_readers_cached_copy(talk, thread, john):
     assert "talks/_comment.html" not in templates(Client().get(talk.get_absolute_url()))
     speaker = Client()

@@ -2,7 +2,9 @@
 
 Each page is requested twice, as a visitor, its speaker, an admin or the API would: the first
 request renders the cached fragments, the second finds them. Both cost the same literal number
-of queries at both sizes, so an N+1 or a fragment that misses its cache fails the test. The
+of queries at both sizes, so an N+1 or a fragment that misses its cache fails the test; on a
+talk page, the second costs fewer, as its comments are found under the talk's
+comments_version without reading them (talks/comments_version.py). The
 table holds every page `make bench` measures (its "queries" column) and the site's other lists.
 """
 
@@ -79,6 +81,8 @@ class Page:
     status: int = 200
     # The context's list of rows, which must not be empty: the counted queries read rows.
     shows: str | None = None
+    # The second request's, where it finds in the cache what the first read and rendered.
+    cached_queries: int | None = None
 
     def path_for(self, site):
         return self.path(site) if callable(self.path) else self.path
@@ -118,11 +122,11 @@ PAGES = [
     # Someone else's: that speaker is read by name.
     Page("profile", "admin", "/user/grace/", 5, shows="talks"),
     # The talk with its speaker, one page of top-level comments with their authors, then
-    # their replies with theirs.
-    Page("talk page", "visitor", talk_page, 3, shows="comments_page"),
-    Page("talk page", "speaker", talk_page, 6, shows="comments_page"),
-    Page("talk page", "admin", talk_page, 6, shows="comments_page"),
-    Page("unanswered questions", "speaker", unanswered, 6, shows="comments_page"),
+    # their replies with theirs; once cached, the talk alone.
+    Page("talk page", "visitor", talk_page, 3, shows="comments_page", cached_queries=1),
+    Page("talk page", "speaker", talk_page, 6, shows="comments_page", cached_queries=4),
+    Page("talk page", "admin", talk_page, 6, shows="comments_page", cached_queries=4),
+    Page("unanswered questions", "speaker", unanswered, 6, shows="comments_page", cached_queries=4),
     # One page of waiting comments with their talks and authors, then their count.
     Page("moderation queue", "speaker", "/moderate/", 4, shows="comments_page"),
     Page("moderation queue", "admin", "/moderate/admin/", 4, shows="comments_page"),
@@ -151,9 +155,9 @@ PAGES = [
 @pytest.mark.parametrize("page", PAGES, ids=str)
 def test_a_page_costs_the_same_queries_at_any_size(page, site, django_assert_num_queries):
     client = site.client(page.who)
-    for _ in range(2):
+    for queries in (page.queries, page.cached_queries or page.queries):
         path = page.path_for(site)
-        with django_assert_num_queries(page.queries):
+        with django_assert_num_queries(queries):
             response = client.generic(page.method, path)
         assert response.status_code == page.status, path
         if page.shows:

@@ -1,12 +1,14 @@
 """Posting comments on the talk page, and their live preview."""
 
 import logging
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
@@ -21,6 +23,7 @@ from ..forms import CommentForm, CommentPreviewForm
 from ..markdown import render_markdown
 from ..models import Comment, EmailAddress, Talk
 from ..moments import link_moments, moment_targets
+from ..pagination import page_number
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +84,13 @@ class TalkPageMixin(TemplateResponseMixin):
         can_manage = talk.can_be_managed_by(user)
         # The talk's author's "Unanswered questions": a filter nobody else has use for.
         unanswered = can_manage and self.request.GET.get("unanswered") == "1"
-        page = Comment.objects.thread_page(
-            talk, user, self.request.GET.get("page"), unanswered=unanswered
-        )
-        query = urlencode(
-            [("unanswered", "1")] * unanswered + [("page", page.number)] * (page.number > 1)
-        )
+        raw_number = self.request.GET.get("page")
+        number = page_number(raw_number)
+        read = partial(Comment.objects.thread_page, talk, user, raw_number, unanswered=unanswered)
+        # The comments are a fragment cached under talk.comments_version: read only when it is
+        # not cached. A later page may not exist, and is read at once for its 404.
+        page = read() if number > 1 else SimpleLazyObject(read)
+        query = urlencode([("unanswered", "1")] * unanswered + [("page", number)] * (number > 1))
         comments_open = talk.comments_are_open()
         if form is None and comments_open:
             reply_to = Comment.objects.answerable(talk, self.request.GET.get("reply"))
@@ -95,6 +99,7 @@ class TalkPageMixin(TemplateResponseMixin):
             "talk": talk,
             "can_manage": can_manage,
             "comments_page": page,
+            "comments_page_number": number,
             "comments_open": comments_open,
             "unanswered": unanswered,
             "pager_query": "unanswered=1" if unanswered else "",
