@@ -72,9 +72,9 @@ class Measurer:
         self.reference = reference
         self.reference_slices = []
         say(f"{reference.label}…")
-        self.reference_queries = self._sample(reference)
         if args.warmup:
             self._run(reference, args.warmup)
+        self.reference_queries = self._sample(reference)
         self.reference_cpu_ms = self._cpu_ms(reference)
         self.reference_slices.append(self._run(reference, self.slice_seconds))
 
@@ -83,9 +83,9 @@ class Measurer:
 
     def measure(self, page):
         say(f"{page.label}…")
-        queries = self._sample(page)
         if self.args.warmup:
             self._run(page, self.args.warmup)
+        queries = self._sample(page)
         cpu_ms = self._cpu_ms(page)
         page_slices, reference_slices = [], [self.reference_slices[-1]]
         for _ in range(self.rounds):
@@ -129,7 +129,9 @@ class Measurer:
         return statistics.median(int(self._fetch(page)[CPU_HEADER]) / 1000 for _ in range(count))
 
     def _sample(self, page):
-        """The page's query count, told by one request alone."""
+        """The page's query count, told by one request alone after the warmup: the count of the
+        measured requests, which find the page's fragments cached (a miss may run more; the
+        tests pin both)."""
         queries = self._fetch(page).get(QUERY_HEADER)
         return int(queries) if queries is not None else None
 

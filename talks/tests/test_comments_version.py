@@ -1,8 +1,11 @@
 """Talk.comments_version moves with every change to what a talk's comments show, whatever makes
 the change, and never comes back to a number it has left (talks/comments_version.py)."""
 
+import io
+
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -136,5 +139,28 @@ def test_emptying_the_comments_table_moves_every_version(talk, comment):
         # The test's comment left its deferred foreign-key checks pending, which TRUNCATE refuses.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE talks_comment CASCADE")
+
+    assert version(talk) > before
+
+
+def test_seeding_moves_every_talks_version_once_and_leaves_the_triggers_on(talk, db):
+    before = version(talk)
+
+    call_command("seed_demo", talks=30, comments=20, stdout=io.StringIO())
+
+    assert version(talk) == before + 1  # the one move after the bulk load, none per comment
+    seeded = Talk.objects.exclude(pk=talk.pk)
+    assert set(seeded.values_list("comments_version", flat=True)) == {1}
+    showcase = seeded.order_by("-id").first()
+    make_comment(showcase)
+    assert version(showcase) == 2
+
+
+def test_a_failed_bulk_load_leaves_the_triggers_on(talk):
+    with pytest.raises(RuntimeError), transaction.atomic(), comments_version.bulk_load():
+        raise RuntimeError("the load failed")
+    before = version(talk)
+
+    make_comment(talk)
 
     assert version(talk) > before

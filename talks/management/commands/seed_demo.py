@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from talks import comments_version
 from talks.embeds import normalize_embed
 from talks.management.demo_data import (
     ABSTRACTS,
@@ -102,8 +103,9 @@ class Command(BaseCommand):
         if comments > sum(showcase) and talks < 2:
             raise CommandError(_("Comments besides the showcase's need at least 2 talks."))
         rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
-        # The search index is built once at the end, not by a trigger per inserted row.
-        with transaction.atomic(), search_index.bulk_load():
+        # The search index and the talks' comments_version are each brought up to date once at
+        # the end, not by triggers per inserted row.
+        with transaction.atomic(), search_index.bulk_load(), comments_version.bulk_load():
             users = self.create_speakers(speakers)
             # The showcase speaker's queue holds the showcase's pending comments and
             # --speaker-pending's, no others.
