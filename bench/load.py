@@ -189,11 +189,20 @@ def _run_python(base_url, target, *, seconds, connections):
 
 def fetch(base_url, method, path, *, headers=None, body=b""):
     """One request: (status, headers, body)."""
+    return fetch_in_turn(base_url, method, [path], headers=headers, body=body)[0]
+
+
+def fetch_in_turn(base_url, method, paths, *, headers=None, body=b""):
+    """A request for each path, one after another over one connection, hence to one worker:
+    [(status, headers, body), ...]."""
     host, port = base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
+        answers = []
+        for path in paths:
+            connection.request(method, path, body=body or None, headers=headers or {})
+            response = connection.getresponse()
+            answers.append((response.status, response.headers, response.read()))
+        return answers
     finally:
         connection.close()

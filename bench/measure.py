@@ -72,9 +72,9 @@ class Measurer:
         self.reference = reference
         self.reference_slices = []
         say(f"{reference.label}…")
+        self.reference_queries = self._sample(reference)
         if args.warmup:
             self._run(reference, args.warmup)
-        self.reference_queries = self._sample(reference)
         self.reference_cpu_ms = self._cpu_ms(reference)
         self.reference_slices.append(self._run(reference, self.slice_seconds))
 
@@ -83,9 +83,9 @@ class Measurer:
 
     def measure(self, page):
         say(f"{page.label}…")
+        queries = self._sample(page)
         if self.args.warmup:
             self._run(page, self.args.warmup)
-        queries = self._sample(page)
         cpu_ms = self._cpu_ms(page)
         page_slices, reference_slices = [], [self.reference_slices[-1]]
         for _ in range(self.rounds):
@@ -126,24 +126,28 @@ class Measurer:
 
     def _cpu_ms(self, page, count=CPU_SAMPLES):
         """The median CPU time the server spent on `count` requests sent one at a time."""
-        return statistics.median(int(self._fetch(page)[CPU_HEADER]) / 1000 for _ in range(count))
+        return statistics.median(int(self._fetch(page)[0][CPU_HEADER]) / 1000 for _ in range(count))
 
     def _sample(self, page):
-        """The page's query count, told by one request alone after the warmup: the count of the
-        measured requests, which find the page's fragments cached (a miss may run more; the
-        tests pin both)."""
-        queries = self._fetch(page).get(QUERY_HEADER)
+        """The page's query count on a request its worker has served before, as almost every
+        measured request is (a worker's first may fill its cache with more; the tests pin
+        both): the second of two requests over one connection."""
+        queries = self._fetch(page, in_turn=2)[-1].get(QUERY_HEADER)
         return int(queries) if queries is not None else None
 
-    def _fetch(self, page):
-        """One request alone, which must succeed: its response headers."""
-        path = page.next_path()
-        status, headers, body = load.fetch(
-            self.base_url, page.method, path, headers=page.headers, body=page.body
+    def _fetch(self, page, in_turn=1):
+        """`in_turn` requests alone, one after another over one connection, which must succeed:
+        their response headers."""
+        paths = [page.next_path() for _ in range(in_turn)]
+        answers = load.fetch_in_turn(
+            self.base_url, page.method, paths, headers=page.headers, body=page.body
         )
-        if status != 200:
-            raise RuntimeError(f"{page.label}: {page.method} {path} answered {status}: {body!r}")
-        return headers
+        for path, (status, _headers, body) in zip(paths, answers, strict=True):
+            if status != 200:
+                raise RuntimeError(
+                    f"{page.label}: {page.method} {path} answered {status}: {body!r}"
+                )
+        return [headers for _status, headers, _body in answers]
 
     def _run(self, page, seconds):
         target = load.Target(page.method, page.paths, page.headers, page.body)
