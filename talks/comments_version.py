@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from .ddl import run_step
+
 _BUMP = "UPDATE talks_talk SET comments_version = comments_version + 1"
 _NAMES = ("insert", "update", "delete", "author", "kept")
 
@@ -99,12 +101,7 @@ _STATEMENTS = {
 
 def run(step, using=connection):
     """Make ("create") or remove ("drop") the triggers on `using`."""
-    statements = _STATEMENTS.get(using.vendor)
-    if statements is None:
-        raise NotImplementedError(f"Talks needs SQLite or PostgreSQL, not {using.vendor}.")
-    with using.cursor() as cursor:
-        for sql in statements[step]:
-            cursor.execute(sql)
+    run_step(_STATEMENTS, step, using, needed_by="Talks")
 
 
 @contextmanager

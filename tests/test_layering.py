@@ -59,6 +59,7 @@ LAYERS = [
             "talks.search.highlight",
             "talks.search.index",
             "talks.comments_version",
+            "talks.ddl",
             "talks.search.query",
             "talks.management.demo_data",
             "talks.management.demo_rows",

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from ..ddl import run_step
+
 TABLE = "talks_talk_search"
 
 # The speaker's name in the index: the display name and the username, both searchable.
@@ -166,12 +168,7 @@ _STATEMENTS = {
 
 def run(step, using=connection):
     """Run one step ("create", "drop", "rebuild", …) of the index's DDL on `using`."""
-    statements = _STATEMENTS.get(using.vendor)
-    if statements is None:
-        raise NotImplementedError(f"Talks' search needs SQLite or PostgreSQL, not {using.vendor}.")
-    with using.cursor() as cursor:
-        for sql in statements[step]:
-            cursor.execute(sql)
+    run_step(_STATEMENTS, step, using, needed_by="Talks' search")
 
 
 def _sqlite_index_exists(using):
