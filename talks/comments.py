@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +27,11 @@ class Recipient(NamedTuple):
     address: str
     name: str
     language: str
+
+
+# Sent by Comment.approve() when it published a waiting comment, with `comment`, inside the
+# approval's transaction.
+comment_published = Signal()
 
 
 class Comment(models.Model):
@@ -187,17 +193,20 @@ class Comment(models.Model):
     def display_name(self):
         return self.author.display_name if self.author_id else self.author_name
 
-    def approve(self):
-        """Publish a waiting comment; an approved one is left as it is.
+    def approve(self, told=None):
+        """Publish this comment if it still waits; True when this call published it.
 
-        The only save that names `approved` alone, so its post_save knows it published the
-        comment (see talks.notifications.outbox.comment_saved). services.approve_comment locks
-        the row first, so that two moderators' clicks publish it once.
+        One conditional UPDATE decides, so two moderators' clicks (or a click and the
+        commenter's own link) publish it once, without reading its state first. The comment
+        then sends `comment_published`, on which the outbox queues the publication's emails
+        (talks.notifications.outbox.comment_published); `told`, whom they go to when the
+        caller read that beforehand (services.approve_comment), goes with it.
         """
-        if self.approved:
-            return
-        self.approved = True
-        self.save(update_fields=["approved"])
+        published = Comment.objects.filter(pk=self.pk, approved=False).update(approved=True)
+        if published:
+            self.approved = True
+            comment_published.send(sender=Comment, comment=self, told=told)
+        return bool(published)
 
     @property
     def email(self):
@@ -205,7 +214,17 @@ class Comment(models.Model):
         return self.author.email if self.author_id else self.author_email
 
     def recipients(self):
-        """Who is told about this comment: the talk's author while it waits, else the subscribers.
+        """Who is told about this comment: the talk's author while it waits, else the subscribers
+        (subscribers_to_tell)."""
+        if self.approved:
+            return self.subscribers_to_tell()
+        talk_author = self.talk.author
+        if self.email.lower() == talk_author.email.lower():
+            return []
+        return [Recipient(talk_author.email, talk_author.display_name, talk_author.email_language)]
+
+    def subscribers_to_tell(self):
+        """Who hears of this comment once it is published.
 
         Subscribers are the authors of the talk's other published comments with notify on and a
         proven address, each address once (case-blind), never the talk's author nor this
@@ -214,12 +233,6 @@ class Comment(models.Model):
         reply's own author.
         """
         talk_author = self.talk.author
-        if not self.approved:
-            if self.email.lower() == talk_author.email.lower():
-                return []
-            return [
-                Recipient(talk_author.email, talk_author.display_name, talk_author.email_language)
-            ]
         told = {talk_author.email.lower(): None, self.email.lower(): None}
         answered = self.parent if self.parent_id else None
         if (

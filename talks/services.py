@@ -1,6 +1,6 @@
 """Writes with side effects: every comment is created, approved and deleted through here.
 
-Each runs in a transaction, so the notification rows that the comment's post_save writes are
+Each runs in a transaction, so the notification rows that the comment's signals write are
 stored (or dropped) together with the comment itself.
 """
 
@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Comment, EmailAddress, Talk, TrustedAddress
+from .notifications import outbox
 
 
 class CommentStateError(Exception):
@@ -66,13 +67,26 @@ def _lock_state(comment):
     )
 
 
-@transaction.atomic
 def approve_comment(comment):
-    """Publish a waiting comment; the row lock makes two moderators' clicks publish it once."""
-    if _lock_state(comment):
-        raise CommentStateError(_("This comment is already approved."))
-    comment.approve()
+    """Publish a waiting comment; two moderators' clicks publish it once (Comment.approve).
+
+    Whom it tells is read first, outside the transaction that publishes it: on SQLite that
+    transaction holds the database's one write lock, which every other write waits for, so it
+    holds it for its writes alone. (On PostgreSQL the reads see no less than they would inside
+    it, as each statement there sees what others committed before it.)
+    """
+    told = outbox.Told.of_publication(comment)
+    with transaction.atomic():
+        if not comment.approve(told):
+            _raise_unless_exists(comment)
+            raise CommentStateError(_("This comment is already approved."))
     return comment
+
+
+def _raise_unless_exists(comment):
+    """After an approval that changed nothing: was the comment deleted meanwhile?"""
+    if not Comment.objects.filter(pk=comment.pk).exists():
+        raise Comment.DoesNotExist
 
 
 @transaction.atomic
@@ -172,11 +186,12 @@ def publish_own_comment(comment, address):
     author still trusts the address, and otherwise waits for review.
     """
     EmailAddress.objects.confirm(address)
+    comment.published_by_commenter = True
+    told = outbox.Told.of_publication(comment)
     with transaction.atomic():
         if not TrustedAddress.objects.trusts(comment.talk_author_id, address):
             raise CommentStateError(_("The speaker reviews this comment before it is published."))
-        if _lock_state(comment):
+        if not comment.approve(told):
+            _raise_unless_exists(comment)
             raise CommentStateError(_("This comment was already published."))
-        comment.published_by_commenter = True
-        comment.approve()
     return comment

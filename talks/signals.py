@@ -13,11 +13,19 @@ from .notifications import outbox
 from .search import index as search_index
 
 
-def comment_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+def comment_saved(sender, instance, created, raw=False, **kwargs):
     """A comment was saved: the outbox decides whether it calls for emails."""
     if raw:  # loaddata writes rows as they were; nothing happened to tell anyone about
         return
-    deliveries = outbox.comment_saved(instance, created=created, update_fields=update_fields)
+    _deliver_after_commit(outbox.comment_saved(instance, created=created))
+
+
+def comment_published(sender, comment, told=None, **kwargs):
+    """A waiting comment was published: the outbox queues the emails that tell of it."""
+    _deliver_after_commit(outbox.comment_published(comment, told))
+
+
+def _deliver_after_commit(deliveries):
     if deliveries.batched:
         transaction.on_commit(tasks.request_delivery, robust=True)
     if deliveries.prompt:

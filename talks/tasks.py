@@ -2,7 +2,7 @@
 
 This module owns the task queue: it is the only one that enqueues, and it calls down into the
 outbox; the outbox never imports it. Whoever writes outbox rows asks for their delivery here,
-through request_delivery (the post_save receiver in talks.signals does, once the save commits).
+through request_delivery (the comment's receivers in talks.signals do, once the save commits).
 """
 
 import datetime

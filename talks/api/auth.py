@@ -33,8 +33,12 @@ def issue_token(user):
     return signing.dumps({"id": user.pk, "stamp": _password_stamp(user)}, salt=TOKEN_SALT)
 
 
-def user_for_token(token):
-    """The active user a token was issued to, or None if it is forged, expired or revoked."""
+def user_for_token(token, known=()):
+    """The active user a token was issued to, or None if it is forged, expired or revoked.
+
+    `known` holds users the caller has just read (a talk's author): one the token names is
+    checked as read rather than read again.
+    """
     try:
         claims = signing.loads(token, salt=TOKEN_SALT, max_age=settings.API_TOKEN_MAX_AGE)
         user_id, stamp = claims["id"], claims["stamp"]
@@ -42,8 +46,12 @@ def user_for_token(token):
         return None
     if not isinstance(user_id, int) or not isinstance(stamp, str):
         return None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not constant_time_compare(stamp, _password_stamp(user)):
+    user = next((user for user in known if user.pk == user_id), None)
+    if user is None:
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.is_active:
+        return None
+    if not constant_time_compare(stamp, _password_stamp(user)):
         return None
     return user
 
@@ -94,18 +102,19 @@ def _csrf_failure(request):
     return check.process_view(request, None, (), {})
 
 
-def authenticate(request, body):
+def authenticate(request, body, known=()):
     """The user behind an API request: by token (body or Bearer header), else by session + CSRF.
 
     `body` is the request's JSON (None if it had no body), where API clients put the token:
-    with neither a body, a Bearer header nor a session, the request is malformed.
+    with neither a body, a Bearer header nor a session, the request is malformed. `known` is
+    user_for_token's.
     """
     has_header = "Authorization" in request.headers
     if body is None and not has_header and not request.user.is_authenticated:
         raise ApiError(400, _('Send a JSON body with your token: {"token": "..."}.'))
     token = _token_from(request, body)
     if token is not None:
-        user = user_for_token(token) if isinstance(token, str) else None
+        user = user_for_token(token, known) if isinstance(token, str) else None
         if user is None:
             raise _unauthorized(
                 _("The token is invalid or has expired. Ask /api/1.0/tokens for one.")

@@ -42,9 +42,13 @@ class CommentView(ApiView):
     )
 
     def get_comment(self, request, pk):
-        user = auth.authenticate(request, auth.read_json(request))
-        # With the talk's author, whom an approval's emails name and leave out.
+        body = auth.read_json(request)
+        # With the talk's author, whom an approval's emails name and leave out. Read before
+        # the caller is known, as a speaker's token names that author, who is then checked as
+        # read here rather than read again; a failed authentication still answers first.
         comment = Comment.objects.select_related("talk__author").filter(pk=pk).first()
+        author = [comment.talk.author] if comment is not None else []
+        user = auth.authenticate(request, body, known=author)
         if comment is None:
             raise ApiError(404, _("There is no comment %(id)s.") % {"id": pk})
         if not comment.talk.can_be_managed_by(user):

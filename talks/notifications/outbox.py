@@ -44,23 +44,44 @@ class Deliveries:
     prompt: bool = False  # emails a visitor waits for, sent at once
 
 
-def comment_saved(comment, *, created, update_fields):
-    """Queue the emails a saved comment calls for: a new one, or one just published.
+def comment_saved(comment, *, created):
+    """Queue the emails a new comment calls for; a later save is an edit, which calls for none.
 
     A comment is published either as it is made (a logged-in user's, or a trusted visitor's) or
-    by Comment.approve(), which saves `approved` and nothing else; any other save of a comment
-    is an edit.
+    by Comment.approve() (comment_published below).
     """
     deliveries = Deliveries()
     if created:
         deliveries.batched = queue_emails(comment)
         if not comment.approved:
             deliveries.prompt = queue_address_email(comment)
-    elif comment.approved and update_fields is not None and "approved" in update_fields:
-        news = queue_emails(comment)
-        notice = queue_publication_notice(comment)
-        deliveries.batched = news or notice
     return deliveries
+
+
+@dataclass
+class Told:
+    """Whom a waiting comment's publication tells: the news to its subscribers, and the word
+    that it is published to its visitor author (if their address is proven)."""
+
+    subscribers: list
+    author: list
+
+    @classmethod
+    def of_publication(cls, comment):
+        """Read who they are; the comment may still be waiting."""
+        author = comment.author_to_tell_of_publication()
+        return cls(comment.subscribers_to_tell(), [author] if author else [])
+
+
+def comment_published(comment, told=None):
+    """Queue the emails of a waiting comment just published: news, and a word to its author.
+
+    `told` is Told.of_publication(comment) as read before the publication, else it is read now.
+    """
+    told = told or Told.of_publication(comment)
+    news = queue(comment, OutboxEmail.Kind.NEW_COMMENTS, told.subscribers)
+    notice = queue(comment, OutboxEmail.Kind.COMMENT_APPROVED, told.author)
+    return Deliveries(batched=news or notice)
 
 
 def queue_emails(comment):
@@ -89,14 +110,6 @@ def queue_address_email(comment):
     if not EmailAddress.objects.claim_confirmation_email(comment.author_email):
         return False
     return queue(comment, OutboxEmail.Kind.CONFIRM_ADDRESS, visitor)
-
-
-def queue_publication_notice(comment):
-    """Tell a visitor whose address is proven that their comment was published."""
-    author = comment.author_to_tell_of_publication()
-    if author is None:
-        return False
-    return queue(comment, OutboxEmail.Kind.COMMENT_APPROVED, [author])
 
 
 def queue(comment, kind, recipients):

@@ -8,12 +8,12 @@ import re
 
 import pytest
 from django.core import signing
-from django.db.models.signals import post_save
 from django.test import Client
 
 from accounts.models import User
 from conftest import PASSWORD, make_comment, make_talk, make_user
 from talks.api.auth import TOKEN_SALT, issue_token
+from talks.comments import comment_published
 from talks.models import Comment
 
 JSON = "application/json"
@@ -155,20 +155,22 @@ def test_an_admin_moderates_any_talk_and_gets_both_counts(client, pending, susan
     assert Comment.objects.get(pk=pending.pk).approved is True
 
 
-def test_approving_through_the_api_saves_through_comment_approve_once(client, pending, john):
-    saves = []
+def test_approving_through_the_api_publishes_through_comment_approve_once(client, pending, john):
+    published = []
 
-    def record(sender, instance, created, update_fields, **kwargs):
-        saves.append((instance.pk, created, update_fields, instance.approved))
+    def record(sender, comment, told, **kwargs):
+        published.append((comment.pk, comment.approved, told is not None))
 
-    post_save.connect(record, sender=Comment)
+    comment_published.connect(record, sender=Comment)
     try:
         call(client, "PUT", comment_url(pending), {"token": issue_token(john)})
         call(client, "PUT", comment_url(pending), {"token": issue_token(john)})
     finally:
-        post_save.disconnect(record, sender=Comment)
+        comment_published.disconnect(record, sender=Comment)
 
-    assert saves == [(pending.pk, False, frozenset({"approved"}), True)]
+    # Once, with whom it tells as read before the approval's transaction.
+    assert published == [(pending.pk, True, True)]
+    assert Comment.objects.get(pk=pending.pk).approved is True
 
 
 # --- Every other status -----------------------------------------------------------------
@@ -255,20 +257,36 @@ def test_a_token_expires_after_the_configured_age(settings, client, pending, joh
     assert_error(call(client, "PUT", comment_url(pending), {"token": token}), 401)
 
 
-def test_changing_the_password_revokes_the_users_tokens(client, pending, john):
-    token = issue_token(john)
-    john.set_password("another password entirely")
-    john.save()
+# The talk's author (john) is checked as the comment's read loaded him; anyone else (susan,
+# an admin) is read by the token's id: both refuse a revoked token.
+@pytest.fixture(params=["john", "susan"])
+def moderator(request):
+    return request.getfixturevalue(request.param)
+
+
+def test_changing_the_password_revokes_the_users_tokens(client, pending, moderator):
+    token = issue_token(moderator)
+    moderator.set_password("another password entirely")
+    moderator.save()
 
     assert_error(call(client, "PUT", comment_url(pending), {"token": token}), 401)
+    assert Comment.objects.get(pk=pending.pk).approved is False
 
 
-def test_the_token_of_a_deactivated_user_is_401(client, pending, john):
-    token = issue_token(john)
-    john.is_active = False
-    john.save()
+def test_the_token_of_a_deactivated_user_is_401(client, pending, moderator):
+    token = issue_token(moderator)
+    moderator.is_active = False
+    moderator.save()
 
     assert_error(call(client, "PUT", comment_url(pending), {"token": token}), 401)
+    assert Comment.objects.get(pk=pending.pk).approved is False
+
+
+def test_a_bad_token_is_401_whether_or_not_the_comment_exists(client, pending, john):
+    forged = issue_token(john)[:-2] + "xx"
+
+    for target in (comment_url(pending), comment_url(987654)):
+        assert_error(call(client, "PUT", target, {"token": forged}), 401)
 
 
 def test_a_token_is_issued_for_the_right_email_and_password(settings, client, john, pending):

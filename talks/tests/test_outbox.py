@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_comment, make_talk
-from talks import tasks
+from talks import services, tasks
 from talks.models import OutboxEmail
 from talks.notifications import outbox
 from talks.notifications.outbox import flush_outbox
@@ -252,6 +253,30 @@ def test_a_waiting_comment_approved_before_the_flush_needs_no_review_email(talk)
     assert (result.sent, result.dropped) == (1, 1)
     assert [message.to for message in mail.outbox] == [["v@example.org"]]
     assert OutboxEmail.objects.get().kind == OutboxEmail.Kind.COMMENT_APPROVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_reads_whom_it_tells_before_its_transaction(confirmed_visitors, john):
+    """On SQLite the approval's transaction holds the one write lock every writer waits for:
+    inside it, the approval writes, and reads back only the outbox rows it writes."""
+    talk = make_talk(john)
+    make_comment(talk, author_name="Ann", author_email="ann@example.org")
+    waiting = make_comment(talk, author_name="V", author_email="v@example.org", approved=False)
+    OutboxEmail.objects.all().delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        services.approve_comment(waiting)
+
+    statements = [query["sql"] for query in queries]
+    begin = next(n for n, sql in enumerate(statements) if sql.startswith("BEGIN"))
+    inside = statements[begin + 1 : statements.index("COMMIT")]
+    reads = [sql for sql in inside if sql.startswith("SELECT")]
+    assert inside[0].startswith("UPDATE")
+    assert reads and all(' FROM "talks_outboxemail"' in sql for sql in reads)
+    assert sorted(OutboxEmail.objects.values_list("address", "kind")) == [
+        ("ann@example.org", OutboxEmail.Kind.NEW_COMMENTS),
+        ("v@example.org", OutboxEmail.Kind.COMMENT_APPROVED),
+    ]
 
 
 def test_a_comment_deleted_before_the_flush_is_not_mailed(talk, subscribers):

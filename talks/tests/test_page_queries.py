@@ -141,14 +141,14 @@ PAGES = [
     Page("sitemap", "visitor", "/sitemap.xml", 4),
     # The comment with its talk, then its position in the thread.
     Page("comment link", "visitor", comment_link, 2, status=302),
-    # The token's user; the comment with its talk; in the approval's transaction (two
-    # savepoints here, in the test's own transaction), a locked re-read and the update, the
-    # talk's author and the subscribers, then the outbox rows: insert, read back, link to the
-    # comment; whether the commenter's address is proven, as a confirmed one or an account's
-    # (these visitors are neither, so nobody is told of the publication); the speaker's
-    # remaining count for the reply. (The delivery task is queued on commit, which a test's
-    # transaction never reaches.)
-    Page("API approval", "api", api_approval, 14, method="PUT"),
+    # The comment with its talk and its author, who is the token's user; who is told: the
+    # subscribers, and whether the commenter's address is proven, as a confirmed one or an
+    # account's (these visitors are neither, so nobody is told of the publication); in the
+    # approval's transaction (two savepoints here, in the test's own transaction), the
+    # conditional update, then the outbox rows: insert, read back, link to the comment; the
+    # speaker's remaining count for the reply. (The delivery task is queued on commit, which
+    # a test's transaction never reaches.)
+    Page("API approval", "api", api_approval, 12, method="PUT"),
 ]
 
 
