@@ -50,11 +50,8 @@ def measure_pages(measurer, pages, fixture):
         if page.fresh is None:
             rows.append(measurer.measure(page.requests(fixture)))
             continue
-        # One fresh path a request, with room to spare: no request may find its path used.
-        args = measurer.args
-        budget = measurer.reference_rps() * (args.warmup + args.seconds) * 1.5 + CPU_SAMPLES + 1000
-        with page.fresh(fixture, budget) as paths:
-            rows.append(measurer.measure(page.requests(fixture, paths)))
+        with page.fresh(fixture) as more_paths:
+            rows.append(measurer.measure(page.requests(fixture, more_paths)))
     return [measurer.reference_row(), *rows]
 
 
@@ -126,6 +123,7 @@ class Measurer:
 
     def _cpu_ms(self, page, count=CPU_SAMPLES):
         """The median CPU time the server spent on `count` requests sent one at a time."""
+        page.have_paths(count)
         return statistics.median(int(self._fetch(page)[0][CPU_HEADER]) / 1000 for _ in range(count))
 
     def _sample(self, page):
@@ -138,6 +136,7 @@ class Measurer:
     def _fetch(self, page, in_turn=1):
         """`in_turn` requests alone, one after another over one connection, which must succeed:
         their response headers."""
+        page.have_paths(in_turn)
         paths = [page.next_path() for _ in range(in_turn)]
         answers = load.fetch_in_turn(
             self.base_url, page.method, paths, headers=page.headers, body=page.body
@@ -150,6 +149,10 @@ class Measurer:
         return [headers for _status, headers, _body in answers]
 
     def _run(self, page, seconds):
+        if page.more_paths is not None:
+            # One fresh path a request, with room to spare: no request may find its path used.
+            expected = self.reference_rps() * seconds * 1.5
+            page.have_paths(int(expected) + 2 * self.args.connections + 100)
         target = load.Target(page.method, page.paths, page.headers, page.body)
         result = load.run(
             self.base_url,

@@ -35,20 +35,22 @@ class Page:
     method: str = "GET"
     # The most the p99 latency may be as a multiple of the p50, if that is a target too.
     tail_limit: float | None = None
-    # For a call that uses up what it asks for: a context manager of (fixture, count) giving
-    # `count` paths, one per request, and clearing up the ones left after the measurement.
+    # For a call that uses up what it asks for: a context manager of the fixture giving a
+    # function of a count that makes that many more paths, one per request, and clearing up
+    # the ones left after the measurement.
     fresh: object = None
 
-    def requests(self, fixture, paths=None):
+    def requests(self, fixture, more_paths=None):
         values = {**fixture.values(), "deep_page": min(DEEP_PAGE, fixture.last_page)}
         return Requests(
             key=self.key,
             label=self.label.format(**values),
             method=self.method,
-            paths=list(paths) if paths is not None else [self.path.format(**values)],
+            paths=[] if more_paths is not None else [self.path.format(**values)],
             headers=fixture.headers(self.client),
             target=self.target,
             tail_limit=self.tail_limit,
+            more_paths=more_paths,
         )
 
 
@@ -64,6 +66,14 @@ class Requests:
     target: float | None = None
     tail_limit: float | None = None
     body: bytes = b""
+    # For a call that uses its path up: makes `count` more (Page.fresh's).
+    more_paths: object = None
+
+    def have_paths(self, count):
+        """At least `count` unused paths, made as they are needed: a queue of waiting comments
+        made all at once would be many times the 500 of the speaker's that the bench sets."""
+        if self.more_paths is not None and len(self.paths) < count:
+            self.paths += self.more_paths(count - len(self.paths))
 
     def next_path(self):
         """The path of the next request alone: an API call uses its comment up, a GET repeats."""
