@@ -29,8 +29,8 @@ class Recipient(NamedTuple):
     language: str
 
 
-# Sent by Comment.approve() when it published a waiting comment, with `comment`, inside the
-# approval's transaction.
+# Sent by Comment.approve() when it published a waiting comment, with `comment` and `told`,
+# inside the approval's transaction where there is one (services.approve_comment's).
 comment_published = Signal()
 
 

@@ -78,7 +78,8 @@ def comment_published(comment, told=None):
 
     `told` is Told.of_publication(comment) as read before the publication, else it is read now.
     """
-    told = told or Told.of_publication(comment)
+    if told is None:
+        told = Told.of_publication(comment)
     news = queue(comment, OutboxEmail.Kind.NEW_COMMENTS, told.subscribers)
     notice = queue(comment, OutboxEmail.Kind.COMMENT_APPROVED, told.author)
     return Deliveries(batched=news or notice)
