@@ -73,20 +73,23 @@ def approve_comment(comment):
     Whom it tells is read first, outside the transaction that publishes it: on SQLite that
     transaction holds the database's one write lock, which every other write waits for, so it
     holds it for its writes alone. (On PostgreSQL the reads see no less than they would inside
-    it, as each statement there sees what others committed before it.)
+    it, as each statement there sees what others committed before it.) The other ways of
+    publishing below do the same.
     """
     told = outbox.Told.of_publication(comment)
     with transaction.atomic():
-        if not comment.approve(told):
-            _raise_unless_exists(comment)
-            raise CommentStateError(_("This comment is already approved."))
+        _publish(comment, told, already=_("This comment is already approved."))
     return comment
 
 
-def _raise_unless_exists(comment):
-    """After an approval that changed nothing: was the comment deleted meanwhile?"""
+def _publish(comment, told, *, already):
+    """Comment.approve(told), or why it published nothing: the comment was deleted meanwhile
+    (DoesNotExist) or is published already (CommentStateError with `already`)."""
+    if comment.approve(told):
+        return
     if not Comment.objects.filter(pk=comment.pk).exists():
         raise Comment.DoesNotExist
+    raise CommentStateError(already)
 
 
 @transaction.atomic
@@ -160,13 +163,14 @@ def mark_answered(comment, answered=True):
     comment.answered = answered
 
 
-@transaction.atomic
 def approve_and_trust(comment):
     """Publish a visitor's waiting comment, and let its address publish on the speaker's talks."""
     if comment.author_id:
         raise CommentStateError(_("Only a visitor's address can be trusted."))
-    approve_comment(comment)
-    return trust_address(comment)
+    told = outbox.Told.of_publication(comment)
+    with transaction.atomic():
+        _publish(comment, told, already=_("This comment is already approved."))
+        return trust_address(comment)
 
 
 def trust_address(comment):
@@ -191,7 +195,5 @@ def publish_own_comment(comment, address):
     with transaction.atomic():
         if not TrustedAddress.objects.trusts(comment.talk_author_id, address):
             raise CommentStateError(_("The speaker reviews this comment before it is published."))
-        if not comment.approve(told):
-            _raise_unless_exists(comment)
-            raise CommentStateError(_("This comment was already published."))
+        _publish(comment, told, already=_("This comment was already published."))
     return comment

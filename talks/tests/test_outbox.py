@@ -256,23 +256,26 @@ def test_a_waiting_comment_approved_before_the_flush_needs_no_review_email(talk)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_approval_reads_whom_it_tells_before_its_transaction(confirmed_visitors, john):
+@pytest.mark.parametrize("approve", [services.approve_comment, services.approve_and_trust])
+def test_an_approval_reads_whom_it_tells_before_its_transaction(confirmed_visitors, john, approve):
     """On SQLite the approval's transaction holds the one write lock every writer waits for:
-    inside it, the approval writes, and reads back only the outbox rows it writes."""
+    inside it, the approval writes, and reads back only the rows it writes (the outbox's, and
+    the trusted address's)."""
     talk = make_talk(john)
     make_comment(talk, author_name="Ann", author_email="ann@example.org")
     waiting = make_comment(talk, author_name="V", author_email="v@example.org", approved=False)
     OutboxEmail.objects.all().delete()
 
     with CaptureQueriesContext(connection) as queries:
-        services.approve_comment(waiting)
+        approve(waiting)
 
     statements = [query["sql"] for query in queries]
     begin = next(n for n, sql in enumerate(statements) if sql.startswith("BEGIN"))
     inside = statements[begin + 1 : statements.index("COMMIT")]
+    written = (' FROM "talks_outboxemail"', ' FROM "talks_trustedaddress"')
     reads = [sql for sql in inside if sql.startswith("SELECT")]
     assert inside[0].startswith("UPDATE")
-    assert reads and all(' FROM "talks_outboxemail"' in sql for sql in reads)
+    assert reads and all(any(table in sql for table in written) for sql in reads)
     assert sorted(OutboxEmail.objects.values_list("address", "kind")) == [
         ("ann@example.org", OutboxEmail.Kind.NEW_COMMENTS),
         ("v@example.org", OutboxEmail.Kind.COMMENT_APPROVED),
