@@ -19,7 +19,7 @@ import os
 
 from . import database, frontend, load, mail, report
 from .database import ROOT
-from .fixture import prepare_fixture
+from .fixture import prepare_fixture, vacuum
 from .measure import Measurer, measure_pages
 from .pages import PAGES, REFERENCE
 from .report import say
@@ -54,6 +54,13 @@ def main(argv=None):
     import django
 
     django.setup()
+    if seed_seconds is None:
+        # A database kept from the last run (--reuse-db) holds what its approvals left behind;
+        # seed_demo leaves a new one vacuumed.
+        from django.db import connection
+
+        vacuum(connection)
+        connection.close()
     fixture = prepare_fixture(counts)
     base_url = f"http://127.0.0.1:{port}"
     server = Server(port, WORK / f"gunicorn-{args.scale}.log", workers=args.workers)
