@@ -117,6 +117,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Prepared statements (psycopg's, which Django leaves off): a statement run five times on a
+    # connection is parsed once from then on, and planned once if PostgreSQL finds its generic
+    # plan no costlier. Every logged-in page's session, user and count, and the moderation
+    # queue's five-table join (0.8 ms to plan, 0.5 to run) were parsed and planned on each
+    # request. Off for a pooler that hands one client's statements to several connections
+    # (PgBouncer in transaction mode before 1.21): PREPARED_STATEMENTS=false.
+    if env.bool("PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_talk, make_user
 from talks.models import Talk, TalkSearchEntry
@@ -47,3 +49,25 @@ def test_seed_demo_builds_the_index_and_leaves_the_triggers_on(db):
     assert showcase in Talk.objects.search(showcase.title)
     make_talk(showcase.author, title="Zymurgy after the seed")
     assert [talk.title for talk in Talk.objects.search("zymurgy")] == ["Zymurgy after the seed"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_each_search_is_its_own_statement_planned_for_its_words(db):
+    """With prepared statements, the words as a parameter would let PostgreSQL plan a search
+    once for any words: that plan took 29 ms for a common word instead of 7."""
+    with CaptureQueriesContext(connection) as queries:
+        list(Talk.objects.search("django"))
+        list(Talk.objects.search("flask"))
+
+    django, flask = (query["sql"] for query in queries.captured_queries)
+    assert "'''django'':*'" in django and "'''flask'':*'" in flask
+    assert django.replace("django", "flask") == flask
+
+
+def test_prepared_statements_are_on_for_postgresql(db):
+    options = connection.settings_dict["OPTIONS"]
+    if connection.vendor == "postgresql":
+        assert options["server_side_binding"] is True
+        assert connection.connection.prepare_threshold == 5
+    else:
+        assert "server_side_binding" not in options
