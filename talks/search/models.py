@@ -38,10 +38,16 @@ class TalkSearchEntry(models.Model):
         return gettext("Search entry of talk %(talk)s") % {"talk": self.talk_id}
 
 
-# Title, speaker, venue, description: how much a match in each field counts.
-FTS5_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
+# Title, speaker, venue, description (the index's columns): how much a word found in each counts.
+FIELD_WEIGHTS = {"title": 10, "speaker": 5, "venue": 2, "description": 1}
 # ts_rank's weights are listed D, C, B, A: the same proportions as above.
 TSVECTOR_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'"
+
+# Only this many matches are ranked: the most recently added ones. Ranking reads every match,
+# so a word in a tenth of a million talks would cost seconds; this bounds every search. At
+# 10,000 a word of every fifteenth talk cost 47 ms of CPU at the bench's default scale (100,000
+# talks), against 30 ms at 1,000 (bench.profile search_common).
+RANKED_MATCHES = 1_000
 
 
 def inlined_tsquery(connection, tsquery):
@@ -57,31 +63,54 @@ def inlined_tsquery(connection, tsquery):
     return f"to_tsquery('simple', {literal.replace('%', '%%')})"  # not a placeholder: a % sign
 
 
+def _fts5_recent(match_sql):
+    """SQLite: the lowest rowid among the RANKED_MATCHES most recent rows matching `match_sql`
+    (0 with fewer). FTS5 walks its doclist backwards by rowid, reading that many ids and no
+    text, whatever the size of the table."""
+    return (
+        f"COALESCE((SELECT rowid FROM {TalkSearchEntry._meta.db_table} "  # noqa: S608 - names and a number of ours; the query is a parameter
+        f"WHERE {TalkSearchEntry._meta.db_table} MATCH {match_sql} "
+        f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0)"
+    )
+
+
 class Rank(models.Func):
-    """How poorly `document` matches: smaller is better on both databases, so order ascending."""
+    """How poorly the talk's index row (`rowid`, `document`) matches: smaller is better on both
+    databases, so order ascending.
+
+    On SQLite, the weights of the fields each word is found in, added up (a word in the title
+    counts 10, in the speaker's name 5...), each field's matches read by FTS5's column filter
+    over the same recent rows. FTS5's bm25() also weighs each word by how rare it is in the
+    whole table, and to know that it counts every row holding the word on every query: with
+    a word of every fifteenth talk the page's query took 0.41 ms at 1,000 talks and 6.4 ms at
+    1,000,000, and with this rank 0.45 and 1.7 ms. PostgreSQL's ts_rank() reads only the row.
+    """
 
     output_field = models.FloatField()
 
-    def __init__(self, document, query):
-        super().__init__(document, models.Value(query.tsquery()))
+    def __init__(self, rowid, document, query):
+        self.query = query
+        super().__init__(rowid, document, models.Value(query.tsquery()))
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        # bm25() is already negative for a good match; it needs the MATCH of the same query.
-        return f"bm25({sql}, {FTS5_WEIGHTS})", params
+        rowid, _, _ = self.source_expressions
+        rowid_sql, rowid_params = compiler.compile(rowid)
+        table = TalkSearchEntry._meta.db_table
+        found, params = [], []
+        for term in self.query.fts5_terms():
+            for column, weight in FIELD_WEIGHTS.items():
+                found.append(
+                    f"{weight} * ({rowid_sql} IN (SELECT rowid FROM {table} "  # noqa: S608 - as in _fts5_recent
+                    f"WHERE {table} MATCH %s AND rowid >= {_fts5_recent('%s')}))"
+                )
+                params += [*rowid_params, f"{{{column}}} : {term}", self.query.fts5()]
+        return f"-({' + '.join(found)})", params
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        document, tsquery = self.source_expressions
+        _, document, tsquery = self.source_expressions
         sql, params = compiler.compile(document)
         query = inlined_tsquery(connection, tsquery)
         return f"-ts_rank({TSVECTOR_WEIGHTS}, {sql}, {query})", params
-
-
-# Only this many matches are ranked: the most recently added ones. Ranking reads every match,
-# so a word in a tenth of a million talks would cost seconds; this bounds every search. At
-# 10,000 a word of every fifteenth talk cost 47 ms of CPU at the bench's default scale (100,000
-# talks), against 30 ms at 1,000 (bench.profile search_common).
-RANKED_MATCHES = 1_000
 
 
 class RecentMatches(models.Func):
@@ -98,15 +127,11 @@ class RecentMatches(models.Func):
         rowid_sql, rowid_params = compiler.compile(rowid)
         document_sql, document_params = compiler.compile(document)
         query_sql, query_params = compiler.compile(fts5)
-        # The MATCH, which bm25() needs beside it, and as a bound the lowest rowid among the
-        # recent matches (0 with fewer): FTS5 walks its doclist backwards by rowid, reading
-        # RANKED_MATCHES ids and no text, and bounds the outer MATCH by rowid. SQLite runs a
-        # list of ids (as on PostgreSQL, below) as a scan: seconds for a common word.
-        table = TalkSearchEntry._meta.db_table
+        # The MATCH, and as a bound the lowest rowid among the recent matches, which bounds
+        # FTS5's walk of the doclist by rowid. SQLite runs a list of ids (as on PostgreSQL,
+        # below) as a scan: seconds for a common word.
         return (
-            f"({document_sql} MATCH {query_sql} AND {rowid_sql} >= COALESCE((SELECT rowid "  # noqa: S608 - names and a number of ours; the query is a parameter
-            f"FROM {table} WHERE {table} MATCH {query_sql} "
-            f"ORDER BY rowid DESC LIMIT 1 OFFSET {RANKED_MATCHES - 1}), 0))",
+            f"({document_sql} MATCH {query_sql} AND {rowid_sql} >= {_fts5_recent(query_sql)})",
             (*document_params, *query_params, *rowid_params, *query_params),
         )
 
@@ -133,11 +158,11 @@ def search(queryset, query):
     Of a word so common that more than RANKED_MATCHES talks hold it, the most recently added
     RANKED_MATCHES are ranked and shown; another word narrows the search past them.
     """
-    document = models.F("search_entry__document")
+    rowid, document = models.F("search_entry__pk"), models.F("search_entry__document")
     return (
         # Joined as a lookup joins it (inner): SQLite matches nothing in an outer-joined index.
         queryset.filter(search_entry__isnull=False)
-        .filter(RecentMatches(models.F("search_entry__pk"), document, query))
-        .annotate(search_rank=Rank(document, query))
+        .filter(RecentMatches(rowid, document, query))
+        .annotate(search_rank=Rank(rowid, document, query))
         .order_by("search_rank", "-date", "-id")
     )

@@ -26,9 +26,13 @@ class SearchQuery:
     def __bool__(self):
         return bool(self.terms)
 
+    def fts5_terms(self):
+        """Each term as FTS5 reads it: quoted, the last with `*`."""
+        return [f'"{term}"' for term in self.terms[:-1]] + [f'"{self.terms[-1]}"*']
+
     def fts5(self):
-        """The FTS5 MATCH expression: each term quoted, the last with `*`, implicitly AND-ed."""
-        return " ".join(f'"{term}"' for term in self.terms) + "*"
+        """The FTS5 MATCH expression: the terms, implicitly AND-ed."""
+        return " ".join(self.fts5_terms())
 
     def tsquery(self):
         """The PostgreSQL to_tsquery() text: the same words AND-ed, the last with `:*`."""

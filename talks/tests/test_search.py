@@ -44,6 +44,33 @@ def test_title_ranks_above_speaker_above_venue_above_description(ranked):
     ]
 
 
+def test_each_word_counts_in_the_field_it_is_found_in(db, john):
+    day = datetime.date(2020, 1, 1)
+    make_talk(john, title="Zebra stripes", venue="Hall", date=day)
+    make_talk(john, title="Zebra hall", date=day)
+
+    assert titles("zebra hall") == ["Zebra hall", "Zebra stripes"]
+
+
+def test_a_word_said_often_in_the_description_stays_below_one_in_the_title(db, john):
+    day = datetime.date(2020, 1, 1)
+    make_talk(john, title="Stripes", description=" ".join(["zebra"] * 30), date=day)
+    make_talk(john, title="Zebra", date=day)
+
+    assert titles("zebra") == ["Zebra", "Stripes"]
+
+
+def test_a_talks_rank_does_not_depend_on_how_many_other_talks_hold_its_words(db, john):
+    """Neither database's rank reads the other rows: a rarer word weighs the same as a common
+    one (FTS5's bm25 would count every row holding each word on every search)."""
+    for n in range(10):
+        make_talk(john, title=f"Common {n}", date=datetime.date(2019, 1, n + 1))
+    make_talk(john, title="Zebra", description="common", date=datetime.date(2020, 1, 1))
+    make_talk(john, title="Common", description="zebra", date=datetime.date(2020, 1, 2))
+
+    assert titles("common zebra") == ["Common", "Zebra"]
+
+
 def test_the_last_word_is_a_prefix(db, john):
     make_talk(john, title="Django at scale")
     make_talk(john, title="Flask at scale")
