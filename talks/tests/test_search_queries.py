@@ -62,12 +62,3 @@ def test_each_search_is_its_own_statement_planned_for_its_words(db):
     django, flask = (query["sql"] for query in queries.captured_queries)
     assert "'''django'':*'" in django and "'''flask'':*'" in flask
     assert django.replace("django", "flask") == flask
-
-
-def test_prepared_statements_are_on_for_postgresql(db):
-    options = connection.settings_dict["OPTIONS"]
-    if connection.vendor == "postgresql":
-        assert options["server_side_binding"] is True
-        assert connection.connection.prepare_threshold == 5
-    else:
-        assert "server_side_binding" not in options
