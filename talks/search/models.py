@@ -50,7 +50,7 @@ TSVECTOR_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'"
 RANKED_MATCHES = 1_000
 
 
-def inlined_tsquery(connection, tsquery):
+def inlined_tsquery(connection, query):
     """The search's words in the statement itself, quoted by the driver, not as a parameter.
 
     PostgreSQL may plan a prepared statement once for any parameters (after five runs, if that
@@ -59,7 +59,7 @@ def inlined_tsquery(connection, tsquery):
     index. The one plan made the page take 29 ms for "django" instead of 7, so a search's words
     are part of its statement's text, which is planned for those words.
     """
-    literal = connection.ops.compose_sql("%s", [tsquery.value])
+    literal = connection.ops.compose_sql("%s", [query.tsquery()])
     return f"to_tsquery('simple', {literal.replace('%', '%%')})"  # not a placeholder: a % sign
 
 
@@ -74,7 +74,16 @@ def _fts5_recent(match_sql):
     )
 
 
-class Rank(models.Func):
+class _OfQuery(models.Func):
+    """A function of the talk's index row (`rowid`, `document`) and a SearchQuery, whose words
+    each database writes into its SQL in its own way."""
+
+    def __init__(self, rowid, document, query):
+        self.query = query
+        super().__init__(rowid, document)
+
+
+class Rank(_OfQuery):
     """How poorly the talk's index row (`rowid`, `document`) matches: smaller is better on both
     databases, so order ascending.
 
@@ -88,14 +97,11 @@ class Rank(models.Func):
 
     output_field = models.FloatField()
 
-    def __init__(self, rowid, document, query):
-        self.query = query
-        super().__init__(rowid, document, models.Value(query.tsquery()))
-
     def as_sqlite(self, compiler, connection, **extra_context):
-        rowid, _, _ = self.source_expressions
+        rowid, _ = self.source_expressions
         rowid_sql, rowid_params = compiler.compile(rowid)
         table = TalkSearchEntry._meta.db_table
+        fts5 = self.query.fts5()
         found, params = [], []
         for term in self.query.fts5_terms():
             for column, weight in FIELD_WEIGHTS.items():
@@ -103,42 +109,39 @@ class Rank(models.Func):
                     f"{weight} * ({rowid_sql} IN (SELECT rowid FROM {table} "  # noqa: S608 - as in _fts5_recent
                     f"WHERE {table} MATCH %s AND rowid >= {_fts5_recent('%s')}))"
                 )
-                params += [*rowid_params, f"{{{column}}} : {term}", self.query.fts5()]
+                params += [*rowid_params, f"{{{column}}} : {term}", fts5]
         return f"-({' + '.join(found)})", params
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        _, document, tsquery = self.source_expressions
+        _, document = self.source_expressions
         sql, params = compiler.compile(document)
-        query = inlined_tsquery(connection, tsquery)
+        query = inlined_tsquery(connection, self.query)
         return f"-ts_rank({TSVECTOR_WEIGHTS}, {sql}, {query})", params
 
 
-class RecentMatches(models.Func):
+class RecentMatches(_OfQuery):
     """The talk's index row (`rowid`, `document`) matches the query's words and is one of the
     RANKED_MATCHES most recently added matches (a boolean, for filter())."""
 
     output_field = models.BooleanField()
 
-    def __init__(self, rowid, document, query):
-        super().__init__(rowid, document, models.Value(query.fts5()), models.Value(query.tsquery()))
-
     def as_sqlite(self, compiler, connection, **extra_context):
-        rowid, document, fts5, _ = self.source_expressions
+        rowid, document = self.source_expressions
         rowid_sql, rowid_params = compiler.compile(rowid)
         document_sql, document_params = compiler.compile(document)
-        query_sql, query_params = compiler.compile(fts5)
+        fts5 = self.query.fts5()
         # The MATCH, and as a bound the lowest rowid among the recent matches, which bounds
         # FTS5's walk of the doclist by rowid. SQLite runs a list of ids (as on PostgreSQL,
         # below) as a scan: seconds for a common word.
         return (
-            f"({document_sql} MATCH {query_sql} AND {rowid_sql} >= {_fts5_recent(query_sql)})",
-            (*document_params, *query_params, *rowid_params, *query_params),
+            f"({document_sql} MATCH %s AND {rowid_sql} >= {_fts5_recent('%s')})",
+            (*document_params, fts5, *rowid_params, fts5),
         )
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        rowid, _, _, tsquery = self.source_expressions
+        rowid, _ = self.source_expressions
         sql, params = compiler.compile(rowid)
-        query = inlined_tsquery(connection, tsquery)
+        query = inlined_tsquery(connection, self.query)
         # The matches' ids themselves, so the outer query needs no match of its own (each
         # @@ again cost a sixth of the query for a common word). Their lowest id as a bound,
         # 0 for a word in few talks, had the planner scan every id of the index beside the
