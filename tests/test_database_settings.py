@@ -1,28 +1,22 @@
 """What the settings make of DATABASE_URL, read in a fresh process as the site reads them."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from .live_servers import on_postgresql, run_django
+
 POSTGRES = "postgres://talks@db.internal:5432/talks"
 
 
-def database_settings(**environment):
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'], default=str))"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "talks_site.settings", **environment}
-    run = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return json.loads(run.stdout)
+def database_settings(**env):
+    code = """
+        import json
+        from django.conf import settings
+        print(json.dumps(settings.DATABASES["default"], default=str))
+    """
+    return json.loads(run_django(code, **env))
 
 
 def test_postgresql_prepares_the_statements_it_runs_often():
@@ -44,7 +38,7 @@ def test_sqlite_has_no_prepared_statements_to_turn_on():
     assert "server_side_binding" not in settings["OPTIONS"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the suite runs on SQLite")
+@pytest.mark.skipif(not on_postgresql(), reason="the suite runs on SQLite")
 def test_a_postgresql_connection_prepares(db):
     connection.ensure_connection()
 
